@@ -6,7 +6,8 @@ import type { Model } from '../model/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
-export type Category = 'syntax' | 'structure' | 'correctness' | 'redundancy' | 'deprecation' | 'docker' | 'security';
+/** `internal`: a lint rule crashed (a bug in iptlint, not in the dump). */
+export type Category = 'syntax' | 'structure' | 'correctness' | 'redundancy' | 'deprecation' | 'docker' | 'security' | 'internal';
 
 export interface RuleDocs {
   /** One line: what the rule checks. */
@@ -41,9 +42,23 @@ export interface Finding {
   related?: { message: string; span: Span }[];
 }
 
+/**
+ * Inputs beyond the dump that some rules use (the Docker audit reads Docker's
+ * own state). Opaque to the engine: it only passes them through.
+ */
+export interface LintInputs {
+  docker?: unknown;
+}
+
 export interface RuleContext {
   model: Model;
   file: string;
+  inputs: LintInputs;
+  /**
+   * Computes a shared analysis once per lint run (e.g. the Docker network
+   * inventory many Docker rules need) and returns the cached value afterwards.
+   */
+  memo<T>(key: string, compute: () => T): T;
   /** Report a finding at a span; severity/category default to the rule's meta. */
   report(finding: { message: string; span: Span; fix?: string; related?: { message: string; span: Span }[]; severity?: Severity }): void;
 }
@@ -51,4 +66,13 @@ export interface RuleContext {
 export interface LintRule {
   meta: RuleMeta;
   check(context: RuleContext): void;
+}
+
+export interface LintOptions {
+  /** Rules to run; default: every rule in `rules/`. */
+  rules?: readonly LintRule[];
+  /** Per rule id (or parse error code): a different severity, or `off` to drop its findings. */
+  severity?: Readonly<Record<string, Severity | 'off'>>;
+  /** Extra inputs passed through to rules (`RuleContext.inputs`). */
+  inputs?: LintInputs;
 }

@@ -2,8 +2,23 @@
  * The semantic model built from a ParseResult: tables → chains → rules, the
  * jump/goto graph resolved, and per-rule normalized predicates that analyses
  * (lint rules, Docker audit, packet model) use instead of raw words.
+ *
+ * The model is the ruleset that iptables-restore would leave behind: every
+ * command line of a table is applied in order (`-A`, `-I`, `-D`, `-R`, `-N`,
+ * `-X`, `-F`, `-P`, `-E`). Commands that could not apply are kept in
+ * `Model.diagnostics` instead of being thrown.
  */
-import type { ChainDeclaration, CommandLine, Family, ParseResult, Span, TargetSpec } from '../../grammar/ast.js';
+import type {
+  BaseOption,
+  ChainDeclaration,
+  CommandLine,
+  Family,
+  MatchSpec,
+  ParseResult,
+  Span,
+  TableBlock,
+  TargetSpec,
+} from '../../grammar/ast.js';
 
 export type TableName = 'filter' | 'nat' | 'mangle' | 'raw' | 'security' | (string & {});
 
@@ -15,6 +30,8 @@ export interface Cidr {
   bits: number;
   /** Canonical text, e.g. `172.17.0.0/16`. */
   text: string;
+  /** The address as written had bits set beyond the prefix (`10.1.2.3/8`); iptables clears them. */
+  hostBitsCleared?: boolean;
 }
 
 /** An address predicate: matches when the address is in any of `cidrs` (xor `negated`). */
@@ -36,7 +53,7 @@ export interface InterfacePredicate {
 }
 
 export interface ProtocolPredicate {
-  /** IANA number; 0 means "all". */
+  /** IANA number; 0 means "all"; null when the name is unknown. */
   number: number | null;
   /** As written, lower-cased (`tcp`, `6`, `gre`). */
   name: string;
@@ -51,6 +68,14 @@ export interface PortRange {
 export interface PortPredicate {
   ranges: PortRange[];
   negated: boolean;
+  /** Set when a port could not be read (unknown service name…): analyses treat it as unknown. */
+  unparsed?: string;
+}
+
+/** `-m conntrack --ctstate` / `-m state --state`, states upper-cased. */
+export interface StatePredicate {
+  states: string[];
+  negated: boolean;
 }
 
 /** The normalized, commonly used conditions of a rule. Absent field = no condition. */
@@ -60,10 +85,14 @@ export interface RulePredicates {
   inInterface?: InterfacePredicate;
   outInterface?: InterfacePredicate;
   protocol?: ProtocolPredicate;
-  /** From tcp/udp/sctp/dccp `--sport` and multiport `--sports`/`--ports`. */
+  /** From tcp/udp/sctp/dccp `--sport` and multiport `--sports`. All must hold. */
   sourcePorts?: PortPredicate[];
-  /** From `--dport` and multiport `--dports`/`--ports`. */
+  /** From tcp/udp/sctp/dccp `--dport` and multiport `--dports`. All must hold. */
   destinationPorts?: PortPredicate[];
+  /** From multiport `--ports`: source OR destination port is in the list. */
+  anyPorts?: PortPredicate[];
+  /** From conntrack `--ctstate` and state `--state`. All must hold. */
+  connectionStates?: StatePredicate[];
   fragment?: { negated: boolean };
 }
 
@@ -78,6 +107,11 @@ export type RuleAction =
   /** No `-j`/`-g`: only counters are updated. */
   | { kind: 'none' };
 
+/**
+ * A rule of the final ruleset. The model's rules (src/model/rule.ts) compute
+ * `id`, `predicates`, `baseOptions`, `matches` and `unconditional` on first use,
+ * so they are getters, not own properties (`toJSON()` gives plain data).
+ */
 export interface Rule {
   /** Stable id within the model: `${table}/${chain}#${index}`. */
   id: string;
@@ -85,11 +119,16 @@ export interface Rule {
   chain: string;
   /** 0-based position in its chain after all commands of the dump were applied. */
   index: number;
+  /** The line that put the rule there (`-A`, `-I` or `-R`). */
   command: CommandLine;
   predicates: RulePredicates;
   action: RuleAction;
   target?: TargetSpec;
-  /** True when the rule has no match conditions at all (no base options, no matches). */
+  /** Base options (`-s`, `-i`, `-p`…) in source order. */
+  baseOptions: BaseOption[];
+  /** Matches (`-m x`, and the implicit protocol match of `-p tcp --dport`) in source order. */
+  matches: MatchSpec[];
+  /** True when the rule matches every packet: no conditions, or only ones that always hold (`-m comment`, `-s 0.0.0.0/0`). */
   unconditional: boolean;
   span: Span;
 }
@@ -100,7 +139,15 @@ export interface Chain {
   builtin: boolean;
   /** Built-in chains: `ACCEPT`/`DROP`; user chains: undefined. */
   policy?: string;
+  /** Every `:NAME …` line for this chain, in source order (more than one is a duplicate). */
   declarations: ChainDeclaration[];
+  /** The `-N` line that created the chain, if it was created that way. */
+  createdBy?: CommandLine;
+  /**
+   * The chain was never declared: it exists in the model only because `-A`/`-I`
+   * named it (iptables-restore would refuse those lines). `span` is the first such line.
+   */
+  implicit?: boolean;
   rules: Rule[];
   span: Span;
 }
@@ -108,8 +155,10 @@ export interface Chain {
 export interface Table {
   name: TableName;
   chains: Map<string, Chain>;
-  /** Chains in declaration order. */
+  /** Chains in declaration order (built-in chains first, in hook order). */
   chainOrder: string[];
+  /** The `*table` blocks (or `# table:` sections) that built it, in source order. */
+  blocks: TableBlock[];
   span: Span;
 }
 
@@ -120,10 +169,42 @@ export interface JumpEdge {
   rule: Rule;
 }
 
+export type ModelDiagnosticKind =
+  /** A command names a chain that does not exist at that point (`-D`, `-R`, `-X`, `-F`, `-Z`, `-P`, `-E`). */
+  | 'chain-not-found'
+  /** `-N`/`-E` to a name that already exists. */
+  | 'chain-exists'
+  /** `-D`/`-C` by specification found no identical rule. */
+  | 'rule-not-found'
+  /** `-D n`, `-R n`, `-I n`, `-Z chain n` outside the chain's rule count. */
+  | 'rule-number-out-of-range'
+  /** `-X`/`-E` of a built-in chain. */
+  | 'builtin-chain'
+  /** `-X` of a chain that rules still jump to. */
+  | 'chain-in-use'
+  /** `-X` of a chain that still has rules. */
+  | 'chain-not-empty'
+  /** A second `*table` block for the same table: iptables-restore flushes what the first one built. */
+  | 'table-reopened';
+
+/** A command that iptables-restore could not apply; the model skipped it. */
+export interface ModelDiagnostic {
+  kind: ModelDiagnosticKind;
+  table: TableName;
+  chain?: string;
+  /** What went wrong, in iptables' terms (`INPUT has 3 rules, -D INPUT 5 is out of range`). */
+  message: string;
+  span: Span;
+  command?: CommandLine;
+}
+
 export interface Model {
   source: ParseResult;
   family: Family;
   tables: Map<string, Table>;
-  /** Per table: outgoing jump/goto edges of each chain. */
+  /** Per table: outgoing jump/goto edges of each chain (only chains with edges have an entry). */
   edges: Map<string, Map<string, JumpEdge[]>>;
+  /** Per table: incoming jump/goto edges of each chain (only chains with edges have an entry). */
+  incoming: Map<string, Map<string, JumpEdge[]>>;
+  diagnostics: ModelDiagnostic[];
 }

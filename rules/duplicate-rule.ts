@@ -1,0 +1,46 @@
+import { endsChainUnconditionally } from '../src/model/actions.js';
+import { ruleKey } from '../src/model/rule-key.js';
+import type { Rule } from '../src/model/types.js';
+import type { LintRule } from '../src/engine/types.js';
+import { commandText } from './lib/text.js';
+
+const rule: LintRule = {
+  meta: {
+    id: 'duplicate-rule',
+    severity: 'warning',
+    category: 'redundancy',
+    docs: {
+      description: 'The same rule (same conditions, target and options; comments aside) appears twice in one chain.',
+      rationale:
+        'The second copy can never change the outcome of a terminating rule and doubles the work (and log lines) of a non-terminating one. Duplicates usually come from a script or a daemon that appends its rules again on every restart instead of checking first (`-C`), and they grow without bound.',
+      bad: '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 443 -j ACCEPT\n-A INPUT -p udp -m udp --dport 53 -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 443 -j ACCEPT\nCOMMIT\n',
+      good: '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 443 -j ACCEPT\n-A INPUT -p udp -m udp --dport 53 -j ACCEPT\nCOMMIT\n',
+    },
+  },
+  check(context) {
+    const { model } = context;
+    for (const [tableName, table] of model.tables) {
+      for (const chain of table.chains.values()) {
+        const seen = new Map<string, Rule>();
+        for (const r of chain.rules) {
+          const key = ruleKey(r.command.rule, model.family, { ignoreComments: true });
+          const first = seen.get(key);
+          if (!first) {
+            seen.set(key, r);
+            continue;
+          }
+          // After an unconditional terminating copy, unreachable-rule already reports this one.
+          if (endsChainUnconditionally(first)) continue;
+          context.report({
+            message: `rule ${r.index + 1} of chain ${chain.name} (table ${tableName}) duplicates rule ${first.index + 1} on line ${first.span.line}`,
+            span: r.span,
+            fix: `delete line ${r.span.line}: \`${commandText(r.command)}\``,
+            related: [{ message: 'first copy of the rule', span: first.span }],
+          });
+        }
+      }
+    }
+  },
+};
+
+export default rule;

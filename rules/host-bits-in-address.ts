@@ -1,0 +1,41 @@
+import type { LintRule } from '../src/engine/types.js';
+import { parseAddressPredicate } from '../src/model/predicates.js';
+import { ruleLines } from './lib/commands.js';
+
+const rule: LintRule = {
+  meta: {
+    id: 'host-bits-in-address',
+    severity: 'warning',
+    category: 'correctness',
+    docs: {
+      description: 'An address in `-s`/`-d` has bits set beyond its prefix length (`-s 10.1.2.3/8`).',
+      rationale:
+        'iptables clears the host bits, so `-s 10.1.2.3/8` matches all of 10.0.0.0/8 — sixteen million addresses where one host was probably meant (or a /24 mistyped). iptables-save never prints such an address, so this only happens in hand-written files, and the saved ruleset will differ from the file.',
+      bad: '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -s 192.168.1.20/16 -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n',
+      good: '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -s 192.168.1.20/32 -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n',
+    },
+  },
+  check(context) {
+    const { family } = context.model;
+    for (const { command, chain } of ruleLines(context.model)) {
+      for (const part of command.rule.parts) {
+        if (part.kind !== 'base' || (part.name !== 'source' && part.name !== 'destination')) continue;
+        const value = part.values[0];
+        if (!value) continue;
+        const address = parseAddressPredicate(value.text, false, family);
+        const widened = address.cidrs.filter((cidr) => cidr.hostBitsCleared);
+        if (widened.length === 0) continue;
+        const flag = part.name === 'source' ? '-s' : '-d';
+        const networks = widened.map((c) => c.text).join(', ');
+        const host = family === 'ipv4' ? 32 : 128;
+        context.report({
+          message: `\`${flag} ${value.text}\` in chain ${chain} has host bits set: iptables clears them, so the rule matches all of ${networks}`,
+          span: value.span,
+          fix: `on line ${command.span.line}, write \`${flag} ${address.cidrs.map((c) => c.text).join(',')}\` if the whole network is meant, or use /${host} for a single host`,
+        });
+      }
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,75 @@
+import type { BaseOption, RuleSpec, Span } from '../grammar/ast.js';
+import { protocolNumber } from '../src/model/protocols.js';
+import type { LintRule } from '../src/engine/types.js';
+import { ruleLines } from './lib/commands.js';
+
+/** Protocol matches and the protocol number the kernel requires for them (`xt_match.proto`). */
+const MATCH_PROTOCOL: Readonly<Record<string, number>> = { tcp: 6, udp: 17, dccp: 33, sctp: 132 };
+/** Protocols with ports: what multiport and the port part of NAT targets need. */
+const PORT_PROTOCOLS: ReadonlySet<number> = new Set([6, 17, 33, 132, 136]);
+const PORT_PROTOCOL_NAMES = 'tcp, udp, udplite, sctp or dccp';
+
+/** Target options that carry ports only together with a port-bearing protocol. */
+function targetPortOption(target: string, option: string, value: string): boolean {
+  if (option === 'to-ports') return target === 'REDIRECT' || target === 'MASQUERADE';
+  if ((target === 'DNAT' && option === 'to-destination') || (target === 'SNAT' && option === 'to-source')) {
+    return value.startsWith('[') ? value.includes(']:') : value.includes(':') && value.split(':').length === 2;
+  }
+  return false;
+}
+
+const rule: LintRule = {
+  meta: {
+    id: 'port-match-without-protocol',
+    severity: 'error',
+    category: 'correctness',
+    docs: {
+      description: 'Ports are matched or translated without a matching `-p` protocol: `-m multiport` or `-m tcp` without `-p tcp`, `-m udp` with `-p tcp`, `-j DNAT --to-destination A:PORT` without `-p tcp|udp`.',
+      rationale:
+        'Only some protocols have ports. iptables refuses multiport and NAT port ranges without `-p tcp|udp|udplite|sctp|dccp` ("multiport needs -p tcp…", "Need TCP, UDP, SCTP or DCCP with port specification"), and the kernel refuses a tcp/udp match whose protocol differs from `-p` ("only valid for protocol 6"). Either way the restore fails.',
+      bad: '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m multiport --dports 80,443 -j ACCEPT\nCOMMIT\n',
+      good: '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m multiport --dports 80,443 -j ACCEPT\nCOMMIT\n',
+    },
+  },
+  check(context) {
+    for (const { command, chain } of ruleLines(context.model)) {
+      const protocol = protocolOf(command.rule);
+      const number = protocol && protocol.negation === 'none' ? protocolNumber(protocol.values[0]?.text ?? '') : null;
+      const written = protocol ? `${protocol.negation === 'none' ? '' : '! '}-p ${protocol.values[0]?.text ?? ''}` : 'no -p';
+      const report = (span: Span, what: string, needs: string, suggestion: string): void => {
+        context.report({
+          message: `${what} in chain ${chain} needs ${needs}, but the rule has ${written}; iptables rejects the rule`,
+          span,
+          fix: `on line ${command.span.line}, ${suggestion}`,
+        });
+      };
+      for (const part of command.rule.parts) {
+        if (part.kind === 'match') {
+          const name = part.name.text;
+          const required = MATCH_PROTOCOL[name];
+          if (required !== undefined && number !== required) {
+            report(part.name.span, `the ${name} match`, `-p ${name}`, protocol ? `change \`${written}\` to \`-p ${name}\`` : `add \`-p ${name}\` before \`-m ${name}\``);
+          } else if (name === 'multiport' && (number === null || !PORT_PROTOCOLS.has(number))) {
+            report(part.name.span, 'the multiport match', `-p ${PORT_PROTOCOL_NAMES}`, protocol ? `change \`${written}\` to \`-p tcp\` (or udp…), or split the rule per protocol` : 'add `-p tcp` (or udp…) before `-m multiport`');
+          }
+        } else if (part.kind === 'target') {
+          const target = part.name.text;
+          for (const option of part.options) {
+            const value = option.values[0]?.text ?? '';
+            if (!targetPortOption(target, option.name, value) || (number !== null && PORT_PROTOCOLS.has(number))) continue;
+            report(option.optionWord.span, `the port in \`--${option.name} ${value}\` of ${target}`, `-p ${PORT_PROTOCOL_NAMES}`, protocol ? `change \`${written}\` to \`-p tcp\` (or udp…)` : 'add `-p tcp` (or `-p udp`) to the rule, one rule per protocol');
+          }
+          if (target === 'TPROXY' && number !== 6 && number !== 17) {
+            report(part.name.span, 'TPROXY', '-p tcp or -p udp', protocol ? `change \`${written}\` to \`-p tcp\` (or udp)` : 'add `-p tcp` (or `-p udp`)');
+          }
+        }
+      }
+    }
+  },
+};
+
+function protocolOf(spec: RuleSpec): BaseOption | undefined {
+  return spec.parts.find((p): p is BaseOption => p.kind === 'base' && p.name === 'protocol');
+}
+
+export default rule;

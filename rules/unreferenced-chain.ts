@@ -1,0 +1,39 @@
+import { builtinChainsOf, tablesWithBuiltin } from '../src/model/builtins.js';
+import { incomingEdges } from '../src/model/graph.js';
+import type { LintRule } from '../src/engine/types.js';
+import { plural } from './lib/text.js';
+
+const rule: LintRule = {
+  meta: {
+    id: 'unreferenced-chain',
+    severity: 'info',
+    category: 'redundancy',
+    docs: {
+      description: 'A user chain with rules that no rule of another chain jumps or goes to.',
+      rationale:
+        'Packets only enter a user chain through `-j`/`-g`. A chain nothing jumps to never sees a packet: its rules look active in the dump but do nothing, which usually means a forgotten hook rule or a leftover from an uninstalled tool.',
+      bad: '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:SSH - [0:0]\n-A SSH -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n',
+      good: '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:SSH - [0:0]\n-A INPUT -j SSH\n-A SSH -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n',
+    },
+  },
+  check(context) {
+    const { model } = context;
+    for (const [tableName, table] of model.tables) {
+      for (const chain of table.chains.values()) {
+        // Empty chains do nothing either way (kube-proxy keeps empty canary chains on purpose);
+        // chains named like another table's built-in are chain-not-valid-for-table's to report.
+        if (chain.builtin || chain.implicit || chain.rules.length === 0 || tablesWithBuiltin(chain.name, tableName).length > 0) continue;
+        if (incomingEdges(model, tableName, chain.name).some((edge) => edge.from !== chain.name)) continue;
+        const where = chain.declarations[0]?.span ?? chain.createdBy?.span ?? chain.span;
+        const rules = chain.rules.length;
+        context.report({
+          message: `chain ${chain.name} in table ${tableName} is never jumped to, so no packet ever reaches its ${plural(rules, 'rule')}`,
+          span: where,
+          fix: `add a rule that jumps to it (e.g. \`-A ${builtinChainsOf(tableName)[0] ?? 'INPUT'} -j ${chain.name}\`) where it should apply, or delete the chain (line ${where.line}) and its ${plural(rules, 'rule')}`,
+        });
+      }
+    }
+  },
+};
+
+export default rule;

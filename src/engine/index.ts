@@ -1,0 +1,2 @@
+export type * from './types.js';
+export { checkText, compareFindings, lint, parseErrorFindings, type CheckTextOptions } from './lint.js';

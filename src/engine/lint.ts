@@ -1,0 +1,110 @@
+/**
+ * Runs lint rules over a model and turns parse errors into findings.
+ */
+import type { Family, ParseResult, Span } from '../../grammar/ast.js';
+import { parse } from '../../grammar/index.js';
+import { allRules } from '../../rules/index.js';
+import { buildModel } from '../model/build.js';
+import type { Model } from '../model/types.js';
+import type { Finding, LintOptions, LintRule, RuleContext, Severity } from './types.js';
+
+const FILE_START: Span = { line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0 };
+
+export function lint(model: Model, options: LintOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  const memo = new Map<string, unknown>();
+  const file = model.source.file;
+  for (const rule of options.rules ?? allRules) {
+    const severity = options.severity?.[rule.meta.id] ?? rule.meta.severity;
+    if (severity === 'off') continue;
+    const context = contextFor(rule, model, severity, options, memo, findings);
+    try {
+      rule.check(context);
+    } catch (error) {
+      findings.push(internalError(rule, file, error));
+    }
+  }
+  return sortFindings(findings);
+}
+
+function contextFor(rule: LintRule, model: Model, severity: Severity, options: LintOptions, memo: Map<string, unknown>, sink: Finding[]): RuleContext {
+  const file = model.source.file;
+  // A severity configured for the rule overrides the per-finding severity the rule chose.
+  const configured = options.severity?.[rule.meta.id] !== undefined;
+  return {
+    model,
+    file,
+    inputs: options.inputs ?? {},
+    memo<T>(key: string, compute: () => T): T {
+      if (!memo.has(key)) memo.set(key, compute());
+      return memo.get(key) as T;
+    },
+    report(report) {
+      const finding: Finding = {
+        ruleId: rule.meta.id,
+        severity: configured ? severity : (report.severity ?? severity),
+        category: rule.meta.category,
+        message: report.message,
+        file,
+        span: report.span,
+      };
+      if (report.fix !== undefined) finding.fix = report.fix;
+      if (report.related && report.related.length > 0) finding.related = report.related;
+      sink.push(finding);
+    },
+  };
+}
+
+function internalError(rule: LintRule, file: string, error: unknown): Finding {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    ruleId: 'internal-error',
+    severity: 'error',
+    category: 'internal',
+    message: `lint rule "${rule.meta.id}" crashed and its findings are missing: ${reason}`,
+    fix: `report this as an iptlint bug (rule ${rule.meta.id}); meanwhile disable the rule with severity "off"`,
+    file,
+    span: FILE_START,
+  };
+}
+
+/** Parse errors as findings: ruleId is the error code, always an error of category syntax. */
+export function parseErrorFindings(result: ParseResult): Finding[] {
+  return result.errors.map((error) => {
+    const finding: Finding = { ruleId: error.code, severity: 'error', category: 'syntax', message: error.message, file: result.file, span: error.span };
+    if (error.expected !== undefined) finding.fix = `expected ${error.expected}`;
+    return finding;
+  });
+}
+
+export interface CheckTextOptions extends LintOptions {
+  file?: string;
+  format?: 'save' | 'list' | 'auto';
+  table?: string;
+  family?: Family;
+}
+
+/** Parse, build the model and lint in one go; parse errors come first in equal positions' sort order. */
+export function checkText(text: string, options: CheckTextOptions = {}): { parse: ParseResult; model: Model; findings: Finding[] } {
+  const parseOptions: Parameters<typeof parse>[1] = {};
+  if (options.file !== undefined) parseOptions.file = options.file;
+  if (options.format !== undefined) parseOptions.format = options.format;
+  if (options.table !== undefined) parseOptions.table = options.table;
+  if (options.family !== undefined) parseOptions.family = options.family;
+  const result = parse(text, parseOptions);
+  const model = buildModel(result);
+  const syntax = parseErrorFindings(result).flatMap((finding) => {
+    const severity = options.severity?.[finding.ruleId];
+    if (severity === 'off') return [];
+    return [severity === undefined ? finding : { ...finding, severity }];
+  });
+  return { parse: result, model, findings: sortFindings([...syntax, ...lint(model, options)]) };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.span.line - b.span.line || a.span.column - b.span.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(compareFindings);
+}

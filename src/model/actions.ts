@@ -1,0 +1,52 @@
+/**
+ * What a rule's `-j`/`-g` does, once the table's chains are known.
+ */
+import type { TargetSpec } from '../../grammar/ast.js';
+import { STANDARD_VERDICTS } from './builtins.js';
+import type { Rule, RuleAction, Verdict } from './types.js';
+
+/**
+ * Extension targets that end the traversal of the packet (return an absolute
+ * verdict, not XT_CONTINUE): the NAT family, REJECT, NFQUEUE, TPROXY and the
+ * xtables-addons tarpits.
+ */
+const TERMINAL_TARGETS: ReadonlySet<string> = new Set([
+  'REJECT',
+  'DNAT',
+  'SNAT',
+  'MASQUERADE',
+  'REDIRECT',
+  'NETMAP',
+  'SAME',
+  'NFQUEUE',
+  'TPROXY',
+  'MIRROR',
+  'TARPIT',
+  'DELUDE',
+  'CHAOS',
+]);
+
+export function isTerminalTarget(name: string): boolean {
+  return TERMINAL_TARGETS.has(name);
+}
+
+/**
+ * A name is a chain jump when the table has such a chain (iptables looks up
+ * chains before extensions), and also when it is neither a known extension nor
+ * given options: then it can only be meant as a chain, one that does not exist.
+ */
+export function classifyTarget(target: TargetSpec | undefined, chainExists: (name: string) => boolean, name = target?.name.text ?? ''): RuleAction {
+  if (!target) return { kind: 'none' };
+  if (target.via === 'goto') return { kind: 'goto', chain: name, resolved: chainExists(name) };
+  if (STANDARD_VERDICTS.has(name)) return { kind: 'verdict', verdict: name as Verdict };
+  if (chainExists(name)) return { kind: 'jump', chain: name, resolved: true };
+  if (target.known || target.options.length > 0) return { kind: 'extension', name, terminal: isTerminalTarget(name) };
+  return { kind: 'jump', chain: name, resolved: false };
+}
+
+/** The rule ends traversal of its chain for every packet that reaches it. */
+export function endsChainUnconditionally(rule: Rule): boolean {
+  if (!rule.unconditional) return false;
+  const action = rule.action;
+  return action.kind === 'verdict' || action.kind === 'goto' || (action.kind === 'extension' && action.terminal);
+}

@@ -1,0 +1,391 @@
+/**
+ * Builds the Model: applies each table's chain declarations and command lines
+ * in source order, the way iptables-restore would, then resolves the targets
+ * and the jump graph once the final set of chains is known.
+ */
+import type { ChainDeclaration, CommandLine, ParseResult, Span, TableBlock } from '../../grammar/ast.js';
+import { classifyTarget } from './actions.js';
+import { builtinChainsOf, isBuiltinChain, STANDARD_VERDICTS } from './builtins.js';
+import { ModelRule } from './rule.js';
+import { ruleKey } from './rule-key.js';
+import type { Chain, JumpEdge, Model, ModelDiagnostic, ModelDiagnosticKind, Rule, Table, TableName } from './types.js';
+
+export function buildModel(parse: ParseResult): Model {
+  const builder = new ModelBuilder(parse);
+  for (const block of parse.tables) builder.applyBlock(block);
+  return builder.finish();
+}
+
+/** Per-table bookkeeping needed while commands are applied. */
+interface WorkingTable {
+  table: Table;
+  /** Rules currently in the table whose target is the given name (for `-X` in-use checks and `-E`). */
+  referrers: Map<string, Set<Rule>>;
+}
+
+class ModelBuilder {
+  private readonly tables = new Map<string, WorkingTable>();
+  private readonly diagnostics: ModelDiagnostic[] = [];
+  /** Target names changed by `-E`: the AST still shows the old name. */
+  private readonly renamedTargets = new Map<Rule, string>();
+  private readonly keys = new Map<Rule, string>();
+
+  constructor(private readonly parse: ParseResult) {}
+
+  applyBlock(block: TableBlock): void {
+    let working = this.tables.get(block.name);
+    if (!working) {
+      working = { table: newTable(block), referrers: new Map() };
+      this.tables.set(block.name, working);
+    } else {
+      working.table.blocks.push(block);
+      if (this.parse.format === 'save') this.reopen(working, block);
+    }
+    for (const item of inSourceOrder(block.chains, block.commands)) {
+      if (item.kind === 'chain') this.declare(working, item);
+      else this.apply(working, item);
+    }
+  }
+
+  /** iptables-restore flushes a table when its `*table` line comes again (without --noflush). */
+  private reopen(working: WorkingTable, block: TableBlock): void {
+    const { table } = working;
+    this.diagnose('table-reopened', table.name, block.header?.span ?? block.span, `table ${table.name} is opened a second time; iptables-restore flushes it and deletes its user chains, so everything the earlier *${table.name} block set up is lost`);
+    for (const name of [...table.chainOrder]) {
+      const chain = table.chains.get(name);
+      if (!chain) continue;
+      if (chain.builtin) chain.rules = [];
+      else table.chains.delete(name);
+    }
+    compactChainOrder(table);
+    working.referrers.clear();
+  }
+
+  private declare(working: WorkingTable, declaration: ChainDeclaration): void {
+    const name = declaration.name.text;
+    const existing = working.table.chains.get(name);
+    const chain = existing ?? addChain(working.table, name, false, declaration.span);
+    chain.declarations.push(declaration);
+    const policy = declaration.policy.text;
+    if (chain.builtin && (policy === 'ACCEPT' || policy === 'DROP')) chain.policy = policy;
+  }
+
+  private apply(working: WorkingTable, command: CommandLine): void {
+    if (command.familyOnly !== undefined && command.familyOnly !== this.parse.family) return;
+    const { table } = working;
+    const chainName = command.chain?.text;
+    switch (command.command) {
+      case 'append': {
+        const chain = this.chainForAdding(table, command);
+        if (chain) this.insertRule(working, chain, chain.rules.length, command);
+        return;
+      }
+      case 'insert': {
+        const chain = this.chainForAdding(table, command);
+        if (!chain) return;
+        const position = command.ruleNumber ? this.ruleNumber(table, chain, command, chain.rules.length + 1) : 1;
+        if (position !== null) this.insertRule(working, chain, position - 1, command);
+        return;
+      }
+      case 'replace': {
+        const chain = this.existingChain(table, command);
+        if (!chain) return;
+        const position = this.ruleNumber(table, chain, command, chain.rules.length);
+        if (position === null) return;
+        this.removeRule(working, chain, position - 1);
+        this.insertRule(working, chain, position - 1, command);
+        return;
+      }
+      case 'delete': {
+        const chain = this.existingChain(table, command);
+        if (!chain) return;
+        const index = command.ruleNumber ? this.ruleIndexByNumber(table, chain, command) : this.ruleIndexBySpec(table, chain, command);
+        if (index !== null) this.removeRule(working, chain, index);
+        return;
+      }
+      case 'check': {
+        const chain = this.existingChain(table, command);
+        if (chain) this.ruleIndexBySpec(table, chain, command);
+        return;
+      }
+      case 'new-chain': {
+        if (chainName === undefined) return;
+        const existing = table.chains.get(chainName);
+        if (existing && this.parse.format === 'list' && !existing.builtin) {
+          // `iptables -S` output is a listing, not commands: a chain listed again (e.g. an
+          // `iptables -S CHAIN` excerpt after the full listing) shows its current rules anew.
+          this.flushChain(working, existing);
+          return;
+        }
+        if (existing) {
+          this.diagnose('chain-exists', table.name, command.span, `-N ${chainName}: chain ${chainName} already exists in table ${table.name}`, command, chainName);
+          return;
+        }
+        addChain(table, chainName, false, command.span).createdBy = command;
+        return;
+      }
+      case 'delete-chain':
+        if (chainName === undefined) this.deleteAllUserChains(working, command);
+        else {
+          const chain = this.existingChain(table, command);
+          if (chain) this.deleteChain(working, chain, command);
+        }
+        return;
+      case 'flush':
+        if (chainName === undefined) for (const chain of table.chains.values()) this.flushChain(working, chain);
+        else {
+          const chain = this.existingChain(table, command);
+          if (chain) this.flushChain(working, chain);
+        }
+        return;
+      case 'zero': {
+        if (chainName === undefined) return;
+        const chain = this.existingChain(table, command);
+        if (chain && command.ruleNumber) this.ruleNumber(table, chain, command, chain.rules.length);
+        return;
+      }
+      case 'policy': {
+        const chain = this.existingChain(table, command);
+        const policy = command.argument?.text;
+        // Refused policies (user chain, not ACCEPT/DROP, DROP in nat) are reported by lint rules from the AST.
+        const accepted = policy === 'ACCEPT' || (policy === 'DROP' && table.name !== 'nat');
+        if (chain?.builtin && accepted) chain.policy = policy;
+        return;
+      }
+      case 'rename-chain':
+        this.renameChain(working, command);
+        return;
+      case 'list':
+      case 'list-rules':
+        return;
+    }
+  }
+
+  /** `-A`/`-I` on a chain that was never declared: kept (flagged implicit) so its rules are still analysed. */
+  private chainForAdding(table: Table, command: CommandLine): Chain | undefined {
+    const name = command.chain?.text;
+    if (name === undefined) return undefined;
+    const chain = table.chains.get(name);
+    if (chain) return chain;
+    const created = addChain(table, name, false, command.chain?.span ?? command.span);
+    created.implicit = true;
+    return created;
+  }
+
+  private existingChain(table: Table, command: CommandLine): Chain | undefined {
+    const name = command.chain?.text;
+    if (name === undefined) return undefined;
+    const chain = table.chains.get(name);
+    if (!chain) this.diagnose('chain-not-found', table.name, command.chain?.span ?? command.span, `${command.commandWord.text} ${name}: table ${table.name} has no chain ${name} at this point`, command, name);
+    return chain;
+  }
+
+  /** The 1-based rule number of the command if it is within 1..max, else a diagnostic and null. */
+  private ruleNumber(table: Table, chain: Chain, command: CommandLine, max: number): number | null {
+    const text = command.ruleNumber?.text;
+    const number = text !== undefined && /^\d+$/.test(text) ? Number.parseInt(text, 10) : Number.NaN;
+    if (number >= 1 && number <= max) return number;
+    const span = command.ruleNumber?.span ?? command.span;
+    const count = chain.rules.length;
+    this.diagnose('rule-number-out-of-range', table.name, span, `${command.commandWord.text} ${chain.name} ${text ?? ''}: chain ${chain.name} has ${count} rule${count === 1 ? '' : 's'} at this point, so the rule number must be between 1 and ${max}`, command, chain.name);
+    return null;
+  }
+
+  private ruleIndexByNumber(table: Table, chain: Chain, command: CommandLine): number | null {
+    const number = this.ruleNumber(table, chain, command, chain.rules.length);
+    return number === null ? null : number - 1;
+  }
+
+  private ruleIndexBySpec(table: Table, chain: Chain, command: CommandLine): number | null {
+    const wanted = ruleKey(command.rule, this.parse.family);
+    const index = chain.rules.findIndex((rule) => this.keyOf(rule) === wanted);
+    if (index >= 0) return index;
+    this.diagnose('rule-not-found', table.name, command.span, `${command.commandWord.text} ${chain.name}: no rule identical to this one is in chain ${chain.name} at this point`, command, chain.name);
+    return null;
+  }
+
+  private keyOf(rule: Rule): string {
+    let key = this.keys.get(rule);
+    if (key === undefined) {
+      key = ruleKey(rule.command.rule, this.parse.family);
+      this.keys.set(rule, key);
+    }
+    return key;
+  }
+
+  private insertRule(working: WorkingTable, chain: Chain, index: number, command: CommandLine): void {
+    const rule = new ModelRule(chain.table, chain.name, command, this.parse.family);
+    if (index === chain.rules.length) chain.rules.push(rule);
+    else chain.rules.splice(index, 0, rule);
+    const target = rule.target?.name.text;
+    // ACCEPT/DROP/… can never name a chain: not tracking them keeps a million `-j ACCEPT` out of the index.
+    if (target !== undefined && !STANDARD_VERDICTS.has(target)) referrersOf(working, target).add(rule);
+  }
+
+  private removeRule(working: WorkingTable, chain: Chain, index: number): void {
+    const [rule] = chain.rules.splice(index, 1);
+    if (rule) this.forget(working, rule);
+  }
+
+  private flushChain(working: WorkingTable, chain: Chain): void {
+    for (const rule of chain.rules) this.forget(working, rule);
+    chain.rules = [];
+  }
+
+  private forget(working: WorkingTable, rule: Rule): void {
+    const target = this.renamedTargets.get(rule) ?? rule.target?.name.text;
+    if (target !== undefined) working.referrers.get(target)?.delete(rule);
+  }
+
+  private deleteChain(working: WorkingTable, chain: Chain, command: CommandLine): boolean {
+    const { table } = working;
+    const name = chain.name;
+    const prefix = `-X ${name}`;
+    if (chain.builtin) {
+      this.diagnose('builtin-chain', table.name, command.span, `${prefix}: ${name} is a built-in chain of table ${table.name} and cannot be deleted`, command, name);
+      return false;
+    }
+    const users = working.referrers.get(name)?.size ?? 0;
+    if (users > 0) {
+      this.diagnose('chain-in-use', table.name, command.span, `${prefix}: ${users} rule${users === 1 ? ' still jumps' : 's still jump'} to ${name}, so the chain cannot be deleted`, command, name);
+      return false;
+    }
+    if (chain.rules.length > 0) {
+      this.diagnose('chain-not-empty', table.name, command.span, `${prefix}: ${name} still has ${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'}; flush it (-F ${name}) before deleting it`, command, name);
+      return false;
+    }
+    // chainOrder is compacted once in finish(): filtering it here would make `-X` of every chain quadratic.
+    table.chains.delete(name);
+    return true;
+  }
+
+  private deleteAllUserChains(working: WorkingTable, command: CommandLine): void {
+    for (const chain of [...working.table.chains.values()]) if (!chain.builtin) this.deleteChain(working, chain, command);
+  }
+
+  private renameChain(working: WorkingTable, command: CommandLine): void {
+    const { table } = working;
+    const chain = this.existingChain(table, command);
+    const newName = command.argument?.text;
+    if (!chain || newName === undefined) return;
+    const oldName = chain.name;
+    if (chain.builtin) {
+      this.diagnose('builtin-chain', table.name, command.span, `-E ${oldName} ${newName}: ${oldName} is a built-in chain of table ${table.name} and cannot be renamed`, command, oldName);
+      return;
+    }
+    if (table.chains.has(newName)) {
+      this.diagnose('chain-exists', table.name, command.argument?.span ?? command.span, `-E ${oldName} ${newName}: chain ${newName} already exists in table ${table.name}`, command, newName);
+      return;
+    }
+    table.chains.delete(oldName);
+    table.chains.set(newName, chain);
+    chain.name = newName;
+    table.chainOrder = table.chainOrder.map((n) => (n === oldName ? newName : n));
+    // Jumps point at the chain itself, not at its name: they follow the rename.
+    const users = working.referrers.get(oldName);
+    if (users) {
+      working.referrers.delete(oldName);
+      for (const rule of users) this.renamedTargets.set(rule, newName);
+      const existing = referrersOf(working, newName);
+      for (const rule of users) existing.add(rule);
+    }
+  }
+
+  private diagnose(kind: ModelDiagnosticKind, table: TableName, span: Span, message: string, command?: CommandLine, chain?: string): void {
+    const diagnostic: ModelDiagnostic = { kind, table, message, span };
+    if (command) diagnostic.command = command;
+    if (chain !== undefined) diagnostic.chain = chain;
+    this.diagnostics.push(diagnostic);
+  }
+
+  finish(): Model {
+    const tables = new Map<string, Table>();
+    const edges = new Map<string, Map<string, JumpEdge[]>>();
+    const incoming = new Map<string, Map<string, JumpEdge[]>>();
+    for (const [name, { table }] of this.tables) {
+      tables.set(name, table);
+      compactChainOrder(table);
+      const outgoingOfTable = new Map<string, JumpEdge[]>();
+      const incomingOfTable = new Map<string, JumpEdge[]>();
+      const chainExists = (chain: string): boolean => table.chains.has(chain);
+      for (const chainName of table.chainOrder) {
+        const chain = table.chains.get(chainName);
+        if (!chain) continue;
+        chain.rules.forEach((rule, index) => {
+          rule.table = table.name;
+          rule.chain = chain.name;
+          rule.index = index;
+          rule.action = classifyTarget(rule.target, chainExists, this.renamedTargets.get(rule));
+          const action = rule.action;
+          if ((action.kind === 'jump' || action.kind === 'goto') && action.resolved) {
+            const edge: JumpEdge = { from: chain.name, to: action.chain, via: action.kind, rule };
+            listIn(outgoingOfTable, chain.name).push(edge);
+            listIn(incomingOfTable, action.chain).push(edge);
+          }
+        });
+      }
+      edges.set(name, outgoingOfTable);
+      incoming.set(name, incomingOfTable);
+    }
+    return { source: this.parse, family: this.parse.family, tables, edges, incoming, diagnostics: this.diagnostics };
+  }
+}
+
+/** Drops names of deleted chains from chainOrder, keeping the first position of a name created again. */
+function compactChainOrder(table: Table): void {
+  const seen = new Set<string>();
+  table.chainOrder = table.chainOrder.filter((name) => table.chains.has(name) && !seen.has(name) && seen.add(name));
+}
+
+function newTable(block: TableBlock): Table {
+  const span = block.header?.span ?? block.span;
+  const table: Table = { name: block.name, chains: new Map(), chainOrder: [], blocks: [block], span };
+  for (const hook of builtinChainsOf(block.name)) {
+    const chain = addChain(table, hook, true, span);
+    chain.policy = 'ACCEPT';
+  }
+  return table;
+}
+
+function addChain(table: Table, name: string, builtin: boolean, span: Span): Chain {
+  const chain: Chain = { table: table.name, name, builtin: builtin || isBuiltinChain(table.name, name), declarations: [], rules: [], span };
+  table.chains.set(name, chain);
+  table.chainOrder.push(name);
+  return chain;
+}
+
+
+function referrersOf(working: WorkingTable, name: string): Set<Rule> {
+  let set = working.referrers.get(name);
+  if (!set) {
+    set = new Set();
+    working.referrers.set(name, set);
+  }
+  return set;
+}
+
+function listIn<V>(map: Map<string, V[]>, key: string): V[] {
+  let list = map.get(key);
+  if (!list) {
+    list = [];
+    map.set(key, list);
+  }
+  return list;
+}
+
+/** Merges the declarations and commands of a block (each already in source order) by offset. */
+function* inSourceOrder(chains: readonly ChainDeclaration[], commands: readonly CommandLine[]): Generator<ChainDeclaration | CommandLine> {
+  let i = 0;
+  let j = 0;
+  while (i < chains.length || j < commands.length) {
+    const declaration = chains[i];
+    const command = commands[j];
+    if (declaration && (!command || declaration.span.offset <= command.span.offset)) {
+      yield declaration;
+      i++;
+    } else if (command) {
+      yield command;
+      j++;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Built-in tables and chains (iptables-format.md §2.1, nft `xtables_ipv4[]`).
+ */
+import type { TableName } from './types.js';
+
+export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
+
+/** Built-in chains of each table, in hook order. A built-in chain is named after its hook. */
+export const BUILTIN_CHAINS: Readonly<Record<string, readonly Hook[]>> = {
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+  raw: ['PREROUTING', 'OUTPUT'],
+  security: ['INPUT', 'FORWARD', 'OUTPUT'],
+};
+
+export const STANDARD_VERDICTS: ReadonlySet<string> = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);
+
+export function isKnownTable(table: string): boolean {
+  return Object.hasOwn(BUILTIN_CHAINS, table);
+}
+
+export function builtinChainsOf(table: TableName): readonly Hook[] {
+  return BUILTIN_CHAINS[table] ?? [];
+}
+
+export function isBuiltinChain(table: TableName, chain: string): chain is Hook {
+  return (BUILTIN_CHAINS[table] ?? []).includes(chain as Hook);
+}
+
+/** Tables (other than `table`) that have a built-in chain named `chain`. */
+export function tablesWithBuiltin(chain: string, except?: TableName): string[] {
+  return Object.keys(BUILTIN_CHAINS).filter((t) => t !== except && isBuiltinChain(t, chain));
+}

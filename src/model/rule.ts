@@ -1,0 +1,85 @@
+/**
+ * The model's Rule. Normalized predicates, the option lists and the id are
+ * computed on first use: a million-rule dump should not pay in memory for
+ * predicates no analysis reads.
+ */
+import type { BaseOption, CommandLine, Family, MatchSpec, RulePart, Span, TargetSpec } from '../../grammar/ast.js';
+import { ALWAYS_TRUE_MATCHES, buildPredicates, isUnconditional } from './predicates.js';
+import type { Rule, RuleAction, RulePredicates, TableName } from './types.js';
+
+const NO_PARTS: readonly RulePart[] = [];
+
+export class ModelRule implements Rule {
+  table: TableName;
+  chain: string;
+  index = -1;
+  action: RuleAction = { kind: 'none' };
+  target?: TargetSpec;
+  readonly command: CommandLine;
+  readonly span: Span;
+  private readonly family: Family;
+  private cachedPredicates: RulePredicates | undefined;
+  private cachedUnconditional: boolean | undefined;
+
+  constructor(table: TableName, chain: string, command: CommandLine, family: Family) {
+    this.table = table;
+    this.chain = chain;
+    this.command = command;
+    this.span = command.span;
+    this.family = family;
+    const target = this.parts.find((p) => p.kind === 'target');
+    if (target) this.target = target;
+  }
+
+  get id(): string {
+    return `${this.table}/${this.chain}#${this.index}`;
+  }
+
+  private get parts(): readonly RulePart[] {
+    return this.command.rule?.parts ?? NO_PARTS;
+  }
+
+  get baseOptions(): BaseOption[] {
+    return this.parts.filter((p) => p.kind === 'base');
+  }
+
+  get matches(): MatchSpec[] {
+    return this.parts.filter((p) => p.kind === 'match');
+  }
+
+  get predicates(): RulePredicates {
+    this.cachedPredicates ??= buildPredicates(this.baseOptions, this.matches, this.family);
+    return this.cachedPredicates;
+  }
+
+  get unconditional(): boolean {
+    this.cachedUnconditional ??= this.computeUnconditional();
+    return this.cachedUnconditional;
+  }
+
+  private computeUnconditional(): boolean {
+    let hasBaseCondition = false;
+    for (const part of this.parts) {
+      if (part.kind === 'match' && !ALWAYS_TRUE_MATCHES.has(part.name.text)) return false;
+      if (part.kind === 'base' && part.name !== 'set-counters') hasBaseCondition = true;
+    }
+    // Only base options can still be trivially true (`-s 0.0.0.0/0`, `-p all`): those need the predicates.
+    return !hasBaseCondition || isUnconditional(this.predicates, this.baseOptions, this.matches);
+  }
+
+  /** Plain data for `JSON.stringify` and test snapshots (getters are not own properties). */
+  toJSON(): Omit<Rule, 'command' | 'target'> {
+    return {
+      id: this.id,
+      table: this.table,
+      chain: this.chain,
+      index: this.index,
+      action: this.action,
+      predicates: this.predicates,
+      baseOptions: this.baseOptions,
+      matches: this.matches,
+      unconditional: this.unconditional,
+      span: this.span,
+    };
+  }
+}
