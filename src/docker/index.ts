@@ -1,0 +1,8 @@
+/** The Docker audit's public surface. */
+export { analyzeDocker } from './analyze.js';
+export { detectGeneration } from './detect-generation.js';
+export { generationOfVersion, parseDockerVersion } from './docker-version.js';
+export { DockerInputError, formatKeyPath } from './input-error.js';
+export { isDockerInputs, loadDockerInputs, type DockerInputPaths } from './load-inputs.js';
+export { activeDockerAnalysis, dockerAnalysis, dockerInputsOf } from './rule-context.js';
+export type * from './types.js';
