@@ -1,0 +1,137 @@
+/**
+ * Live Real-Docker lab: runs representative scenarios on this machine's
+ * kernel and compares them with the committed captures (modulo ids and
+ * addresses), then checks that a failing run leaves nothing behind.
+ *
+ * Needs root, network namespaces, dockerd/containerd/runc, iptables and
+ * busybox-static. Without them the tests are skipped with a warning — except
+ * under CI (process.env.CI set), where they fail.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkLabAvailability } from './env.js';
+import { checkExpectations, describeExpectation, diffFacts, normalizeRules, probeFacts } from './facts.js';
+import { captureData, DEFAULT_FIXTURE_DIR, readCapture } from './fixtures.js';
+import { LabRunError, runLab, sweepStaleRuns, verifyCleanup, type LabCapture, type RunTrace } from './lab.js';
+import { LAB_PREFIX, listNetns } from './netns.js';
+import { isSameProcessAlive } from './processes.js';
+import { LAB_DIR, loadScenario, SCENARIO_DIR } from './scenario.js';
+
+const LIVE_SCENARIOS = ['multi-network', 'broken-stale-dnat', 'ipv6'];
+
+const availability = await checkLabAvailability();
+const inCi = Boolean(process.env.CI);
+if (!availability.ok && !inCi) {
+  console.warn(`\n⚠ SKIPPING the live Docker lab tests (test/lab/live.test.ts): ${availability.problems.join('; ')}\n`);
+}
+
+describe('live Docker lab', () => {
+  it.runIf(!availability.ok && inCi)('has its prerequisites on CI', () => {
+    throw new Error(`the live Docker lab cannot run on this CI machine: ${availability.problems.join('; ')}`);
+  });
+
+  describe.skipIf(!availability.ok)('on this kernel', () => {
+    const namespacesBefore = new Set<string>();
+    const captures = new Map<string, LabCapture>();
+    const failures = new Map<string, unknown>();
+    const traces: RunTrace[] = [];
+
+    beforeAll(async () => {
+      for (const swept of await sweepStaleRuns()) console.warn(`swept abandoned lab run ${swept}`);
+      for (const ns of await listNetns()) namespacesBefore.add(ns);
+      const started = Date.now();
+      // Separate namespaces and daemons: the scenarios run side by side.
+      await Promise.all(
+        LIVE_SCENARIOS.map(async (name) => {
+          try {
+            const capture = await runLab(loadScenario(join(SCENARIO_DIR, `${name}.json`)));
+            captures.set(name, capture);
+            traces.push(capture.trace);
+          } catch (error) {
+            failures.set(name, error);
+            if (error instanceof LabRunError) traces.push(error.trace);
+          }
+        }),
+      );
+      console.info(`live lab: ${LIVE_SCENARIOS.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }, 600_000);
+
+    describe.each(LIVE_SCENARIOS.map((name) => [name]))('%s', (name) => {
+      const get = (): LabCapture => {
+        const failure = failures.get(name);
+        if (failure) throw failure;
+        const capture = captures.get(name);
+        if (!capture) throw new Error(`no capture for ${name}`);
+        return capture;
+      };
+      const committedDir = join(DEFAULT_FIXTURE_DIR, name);
+
+      it('shows what the scenario expects', () => {
+        const failed = checkExpectations(captureData(get())).filter((o) => o.failures.length > 0);
+        expect(failed.map((o) => `${describeExpectation(o.expectation)}: ${o.failures.join('; ')}`)).toEqual([]);
+      });
+
+      it('probes agree with the committed capture (addresses as symbols)', () => {
+        expect(existsSync(committedDir), `${committedDir} missing`).toBe(true);
+        const live = captureData(get());
+        expect(diffFacts(probeFacts(readCapture(committedDir)), probeFacts(live))).toEqual([]);
+      });
+
+      it('iptables and ip6tables rules agree with the committed capture (ids and addresses as symbols)', () => {
+        const committed = readCapture(committedDir);
+        const live = captureData(get());
+        expect(normalizeRules(live.iptables, live)).toEqual(normalizeRules(committed.iptables, committed));
+        expect(normalizeRules(live.ip6tables, live)).toEqual(normalizeRules(committed.ip6tables, committed));
+      });
+
+      it('inspects the same networks and containers', () => {
+        const committed = readCapture(committedDir);
+        const live = captureData(get());
+        const shape = (data: typeof live) => ({
+          networks: data.networks.map((n) => n.Name),
+          containers: data.containers.map((c) => [c.Name, Object.keys(c.NetworkSettings.Networks).sort(), Object.keys(c.NetworkSettings.Ports ?? {}).sort()]),
+        });
+        expect(shape(live)).toEqual(shape(committed));
+      });
+
+      it('left nothing behind', async () => {
+        const capture = get();
+        expect(capture.trace.leftovers).toEqual([]);
+        expect(await verifyCleanup(capture.trace)).toEqual([]);
+      });
+    });
+
+    it('cleans up completely after a failing run', async () => {
+      const scenario = loadScenario(join(LAB_DIR, 'testdata', 'failing-edit.json'));
+      let trace: RunTrace | undefined;
+      let cause: unknown;
+      try {
+        await runLab(scenario);
+      } catch (error) {
+        expect(error).toBeInstanceOf(LabRunError);
+        trace = (error as LabRunError).trace;
+        cause = (error as LabRunError).causeError;
+      }
+      expect(trace, 'the failing scenario did not fail').toBeDefined();
+      if (!trace) return;
+      expect(String((cause as Error | undefined)?.message)).toContain('NO-SUCH-CHAIN');
+      // It got far enough to have started the daemons and containers it must now have stopped.
+      expect(trace.processes.map((p) => p.label).join('\n')).toMatch(/dockerd/);
+      expect(trace.processes.map((p) => p.label).join('\n')).toMatch(/containerd-shim|sleep/);
+      expect(trace.outsideFiles.length, 'containerd shim sockets were tracked').toBeGreaterThan(0);
+      expect(trace.leftovers).toEqual([]);
+      expect(await verifyCleanup(trace)).toEqual([]);
+      for (const p of trace.processes) expect(await isSameProcessAlive(p), `${p.pid} ${p.label}`).toBe(false);
+      expect((await listNetns()).filter((ns) => ns.startsWith(`${LAB_PREFIX}${trace.runId}`))).toEqual([]);
+      traces.push(trace);
+    }, 180_000);
+
+    afterAll(async () => {
+      // No lab namespace may outlive this file's runs (others' concurrent labs excepted), nor any process they started.
+      const ours = (await listNetns()).filter((ns) => !namespacesBefore.has(ns) && traces.some((t) => ns.startsWith(`${LAB_PREFIX}${t.runId}-`)));
+      expect(ours).toEqual([]);
+      for (const trace of traces) expect(await verifyCleanup(trace)).toEqual([]);
+    });
+  });
+});
