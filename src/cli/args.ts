@@ -1,0 +1,220 @@
+/**
+ * The command line, parsed with yargs into a typed command. yargs never
+ * prints or exits here: its output is captured and returned, so main()
+ * decides what goes where and which exit code follows.
+ */
+import yargs, { type Argv } from 'yargs';
+import type { DumpFormat, Family } from '../../grammar/ast.js';
+import { formatterNames, type FormatterName } from '../formatters/names.js';
+import { failOnChoices, type FailOn } from './exit-code.js';
+import { UsageError } from './usage-error.js';
+import { toolName, toolVersion } from './version.js';
+
+export type InputFormat = DumpFormat | 'auto';
+
+/** How to read the dump (passed to the parser). */
+export interface ParseSettings {
+  inputFormat: InputFormat;
+  table?: string;
+  family?: Family;
+}
+
+export type ParsedCommand =
+  | {
+      command: 'check';
+      files: string[];
+      format: FormatterName;
+      failOn: FailOn;
+      quiet: boolean;
+      color?: boolean;
+      parse: ParseSettings;
+    }
+  | { command: 'fmt'; file?: string; check: boolean; color?: boolean; parse: ParseSettings }
+  | { command: 'rules'; format: FormatterName; color?: boolean }
+  /** --help / --version: print `text` to stdout and exit 0. */
+  | { command: 'show'; text: string };
+
+const commandNames = ['check', 'fmt', 'rules'] as const;
+const inputFormats: readonly InputFormat[] = ['auto', 'save', 'list'];
+const families: readonly Family[] = ['ipv4', 'ipv6'];
+
+const EPILOG = `Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage error, unreadable input, syntax errors in a dump, or internal error`;
+
+function withColor<T>(y: Argv<T>) {
+  return y.option('color', {
+    type: 'boolean',
+    description: 'Colour the output; --no-color turns it off (default: on for a terminal; NO_COLOR and FORCE_COLOR are honoured)',
+  });
+}
+
+function withDumpOptions<T>(y: Argv<T>) {
+  return y
+    .option('input-format', {
+      choices: inputFormats,
+      default: 'auto' as InputFormat,
+      description: 'Dump format: iptables-save output (save), iptables -S output (list), or detect (auto)',
+    })
+    .option('table', {
+      type: 'string',
+      description: 'Table of rules that do not say (iptables -S output without "# table:" lines); default filter',
+    })
+    .option('family', {
+      choices: families,
+      description: 'Address family of the dump (default: detected; ip6tables-save output is ipv6)',
+    });
+}
+
+function buildParser(): Argv {
+  return yargs()
+    .scriptName(toolName)
+    .locale('en')
+    .detectLocale(false)
+    .version(toolVersion)
+    .strict()
+    .exitProcess(false)
+    .wrap(100)
+    .usage('$0 <command> [options]\n\nLint iptables-save and iptables -S dumps of (Docker) hosts, offline.')
+    .command('check [files..]', 'Lint dumps: FILEs, glob patterns, or - / nothing for stdin', (y) =>
+      withColor(withDumpOptions(y))
+        .positional('files', { type: 'string', array: true, description: 'Dump files or glob patterns (quoted); - is stdin' })
+        .option('format', { choices: formatterNames, default: 'stylish' as FormatterName, description: 'Output format' })
+        .option('fail-on', {
+          choices: failOnChoices,
+          default: 'error' as FailOn,
+          description: 'Exit 1 when a finding of this severity or worse is reported (never: only syntax and input errors fail)',
+        })
+        .option('quiet', { type: 'boolean', default: false, description: 'Report errors only (warnings and info are dropped, also for --fail-on)' })
+        .example('sudo iptables-save | $0 check', 'Lint the live ruleset')
+        .example('$0 check examples/docker-host.rules', 'Lint a saved dump')
+        .example("$0 check 'dumps/*.rules' --format json", 'Many dumps, JSON output')
+        .example('iptables -S | $0 check --input-format list', 'Lint an iptables -S listing')
+        .epilog(EPILOG),
+    )
+    .command('fmt [file]', 'Print a dump in canonical iptables-save layout', (y) =>
+      withColor(withDumpOptions(y))
+        .positional('file', { type: 'string', description: 'Dump file; - or nothing is stdin' })
+        .option('check', { type: 'boolean', default: false, description: 'Print nothing; exit 1 when formatting would change the input' })
+        .example('$0 fmt dump.rules > dump.fmt.rules', 'Reformat a dump')
+        .example('$0 fmt --check dump.rules', 'Fail when a dump is not in canonical layout')
+        .epilog('Exit codes: 0 formatted (or already canonical with --check), 1 would change (--check), 2 syntax or input error'),
+    )
+    .command('rules', 'List the lint rules', (y) =>
+      withColor(y)
+        .option('format', { choices: formatterNames, default: 'stylish' as FormatterName, description: 'Output format' })
+        .example('$0 rules --format json', 'Rule metadata as JSON'),
+    )
+    .example('sudo iptables-save | $0 check', 'Lint the live ruleset')
+    .example('$0 check --fail-on warning a.rules b.rules', 'Fail on warnings too')
+    .example('$0 fmt --check dump.rules', 'Check canonical layout')
+    .example('$0 rules', 'List the rules')
+    .epilog(EPILOG)
+    .help();
+}
+
+interface RawArgs {
+  _: (string | number)[];
+  help?: boolean;
+  version?: boolean;
+  files?: string[];
+  file?: string;
+  format?: FormatterName;
+  failOn?: FailOn;
+  quiet?: boolean;
+  color?: boolean;
+  check?: boolean;
+  inputFormat?: InputFormat;
+  table?: string;
+  family?: Family;
+}
+
+/**
+ * yargs silently drops a bare `-`, so it is swapped for a token no shell can
+ * pass (argv strings cannot contain NUL) and swapped back after parsing.
+ */
+const STDIN_TOKEN = '\0-';
+
+function restoreStdin(arg: string): string {
+  return arg === STDIN_TOKEN ? '-' : arg;
+}
+
+export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand> {
+  const parser = buildParser();
+  const { error, args, output } = await new Promise<{ error: Error | undefined; args: RawArgs; output: string }>(
+    (resolvePromise) => {
+      void parser.parse(argv.map((arg) => (arg === '-' ? STDIN_TOKEN : arg)), {}, (error, args, output) =>
+        resolvePromise({ error: error ?? undefined, args: args as unknown as RawArgs, output }),
+      );
+    },
+  );
+  const command = String(args._[0] ?? '');
+  if (error) throw usageErrorFrom(error, command, argv);
+  if (args.help || args.version) return { command: 'show', text: output.endsWith('\n') ? output : output + '\n' };
+  const color = args.color;
+  const parse = parseSettings(args);
+  // Words after `--` (file names starting with `-`) land in `_` after the command.
+  const afterDashes = args._.slice(1).map(String);
+  switch (command) {
+    case 'check':
+      return {
+        command: 'check',
+        files: [...(args.files ?? []), ...afterDashes].map((file) => restoreStdin(String(file))),
+        format: args.format ?? 'stylish',
+        failOn: args.failOn ?? 'error',
+        quiet: args.quiet ?? false,
+        ...(color === undefined ? {} : { color }),
+        parse,
+      };
+    case 'fmt': {
+      const files = [...(args.file === undefined ? [] : [String(args.file)]), ...afterDashes].map(restoreStdin);
+      if (files.length > 1) throw new UsageError(`fmt takes one file, got ${files.length}`, 'run iptlint fmt once per file');
+      return {
+        command: 'fmt',
+        ...(files[0] === undefined ? {} : { file: files[0] }),
+        check: args.check ?? false,
+        ...(color === undefined ? {} : { color }),
+        parse,
+      };
+    }
+    case 'rules':
+      return { command: 'rules', format: args.format ?? 'stylish', ...(color === undefined ? {} : { color }) };
+    case '':
+      throw new UsageError('missing command', `use one of: ${commandNames.join(', ')} (e.g. 'iptlint check dump.rules'); 'iptlint --help' for more`);
+    default:
+      throw unknownCommand(command);
+  }
+}
+
+function parseSettings(args: RawArgs): ParseSettings {
+  if (args.table !== undefined && !/^[A-Za-z0-9_-]+$/.test(args.table)) {
+    throw new UsageError(`invalid table name '${args.table}'`, 'use a table name such as filter, nat, mangle, raw or security');
+  }
+  return {
+    inputFormat: args.inputFormat ?? 'auto',
+    ...(args.table === undefined ? {} : { table: args.table }),
+    ...(args.family === undefined ? {} : { family: args.family }),
+  };
+}
+
+function unknownCommand(command: string): UsageError {
+  return new UsageError(
+    `unknown command '${command}'`,
+    `use one of: ${commandNames.join(', ')}; to lint a file, run 'iptlint check ${command}'`,
+  );
+}
+
+/** yargs messages can span lines ("Invalid values:\n  Argument: …"); the CLI prints one. */
+function usageErrorFrom(error: Error, command: string, argv: readonly string[]): UsageError {
+  if (command !== '' && !(commandNames as readonly string[]).includes(command)) return unknownCommand(command);
+  if (command === '' && argv.length > 0 && !argv[0]?.startsWith('-')) return unknownCommand(argv[0] ?? '');
+  const lines = error.message
+    .replaceAll(STDIN_TOKEN, '-')
+    .split('\n').map((line) => line.trim()).filter(Boolean);
+  // "Invalid values:" is followed by one "Argument: a, Given: "x", Choices: …" line per bad option.
+  const choice = lines[0] === 'Invalid values:' ? /^Argument: (\S+), Given: (.+), Choices: (.+)$/.exec(lines[1] ?? '') : null;
+  const reason = choice ? `invalid value ${choice[2]} for --${choice[1]}: expected one of ${choice[3]}` : lines.join(' ');
+  const hint = command ? `run 'iptlint ${command} --help' for its options` : undefined;
+  return hint ? new UsageError(reason, hint) : new UsageError(reason);
+}

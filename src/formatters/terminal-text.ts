@@ -1,0 +1,98 @@
+/**
+ * Makes untrusted text (dump lines, messages quoting them, file names) safe to
+ * print on a terminal: control characters, ANSI escapes, bidi overrides and
+ * other invisible characters become visible escapes such as `\x1b`, so a
+ * crafted dump can neither recolour nor rewrite the user's terminal, nor hide
+ * what it contains.
+ */
+
+/** C0 controls (tab included), DEL and C1 controls. */
+function isControl(code: number): boolean {
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+}
+
+/** Zero-width and direction-changing characters ("Trojan Source"), line/paragraph separators, BOM. */
+function isInvisibleFormat(code: number): boolean {
+  return (
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x2028 && code <= 0x202e) ||
+    (code >= 0x2060 && code <= 0x2069) ||
+    code === 0xfeff
+  );
+}
+
+function hex(code: number, digits: number): string {
+  return code.toString(16).padStart(digits, '0');
+}
+
+/** The visible form of one UTF-16 unit or surrogate pair (`char`). */
+function escapeChar(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  if (char === '\t') return '\\t';
+  if (char === '\r') return '\\r';
+  if (char === '\n') return '\\n';
+  if (isControl(code)) return `\\x${hex(code, 2)}`;
+  if (isInvisibleFormat(code)) return `\\u${hex(code, 4)}`;
+  // A lone surrogate (input was not valid UTF-16).
+  if (char.length === 1 && code >= 0xd800 && code <= 0xdfff) return `\\u${hex(code, 4)}`;
+  return char;
+}
+
+/** Terminal cells a printed character takes: 2 for East Asian wide/fullwidth and emoji, else 1. */
+function cellWidth(char: string): number {
+  const code = char.codePointAt(0) ?? 0;
+  if (code >= 0x300 && code <= 0x36f) return 0;
+  const wide =
+    (code >= 0x1100 && code <= 0x115f) ||
+    (code >= 0x2e80 && code <= 0x303e) ||
+    (code >= 0x3041 && code <= 0x33ff) ||
+    (code >= 0x3400 && code <= 0x4dbf) ||
+    (code >= 0x4e00 && code <= 0x9fff) ||
+    (code >= 0xa000 && code <= 0xa4cf) ||
+    (code >= 0xac00 && code <= 0xd7a3) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0xfe30 && code <= 0xfe4f) ||
+    (code >= 0xff00 && code <= 0xff60) ||
+    (code >= 0xffe0 && code <= 0xffe6) ||
+    (code >= 0x1f300 && code <= 0x1f64f) ||
+    (code >= 0x1f900 && code <= 0x1f9ff) ||
+    (code >= 0x20000 && code <= 0x3fffd);
+  return wide ? 2 : 1;
+}
+
+/** Whole-string neutralisation, for messages and file names. */
+export function neutralize(text: string): string {
+  let out = '';
+  for (const char of text) out += escapeChar(char);
+  return out;
+}
+
+/**
+ * A source line prepared for display: `pieces[i]` is what UTF-16 unit `i`
+ * prints as (the second unit of a surrogate pair prints as ''), and
+ * `cells[i]` is the terminal column where it starts; `cells[length]` is the
+ * total width. Lets the caret line be placed under neutralised text.
+ */
+export interface DisplayLine {
+  pieces: string[];
+  cells: number[];
+}
+
+export function toDisplayLine(text: string): DisplayLine {
+  const pieces: string[] = [];
+  const cells: number[] = [];
+  let cell = 0;
+  for (const char of text) {
+    const shown = escapeChar(char);
+    const width = shown === char ? cellWidth(char) : shown.length;
+    pieces.push(shown);
+    cells.push(cell);
+    if (char.length === 2) {
+      pieces.push('');
+      cells.push(cell);
+    }
+    cell += width;
+  }
+  cells.push(cell);
+  return { pieces, cells };
+}

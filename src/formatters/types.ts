@@ -1,0 +1,44 @@
+/**
+ * What every formatter receives: one report per input, findings already
+ * filtered (e.g. `--quiet`) and in any order. Formatters never read files.
+ */
+import type { DumpFormat, Family } from '../../grammar/ast.js';
+import type { Finding, Severity } from '../engine/types.js';
+
+export interface CheckedFileReport {
+  status: 'checked';
+  /** Path as given on the command line, or `<stdin>`. */
+  file: string;
+  /** The decoded text, for source excerpts under each finding. */
+  source: string;
+  findings: readonly Finding[];
+  /** What the parser took the input to be. */
+  format?: DumpFormat;
+  family?: Family;
+}
+
+/** An input that could not be read at all (missing file, directory, permission). */
+export interface UnreadableFileReport {
+  status: 'unreadable';
+  file: string;
+  /** One line, e.g. `no such file or directory`. */
+  error: string;
+}
+
+export type FileReport = CheckedFileReport | UnreadableFileReport;
+
+export interface FormatOptions {
+  /** Emit ANSI colours (stylish only). */
+  color: boolean;
+  tool: { name: string; version: string };
+}
+
+export type Formatter = (reports: readonly FileReport[], options: FormatOptions) => string;
+
+export interface SeverityCounts {
+  error: number;
+  warning: number;
+  info: number;
+}
+
+export type { Finding, Severity };

@@ -1,0 +1,40 @@
+/**
+ * iptlint's programmatic API: parse and print dumps, build the model, lint,
+ * and format findings exactly as the CLI does.
+ */
+export { parse, print } from '../grammar/index.js';
+export { buildModel } from './model/build.js';
+export { checkText, lint, parseErrorFindings } from './engine/lint.js';
+export { allRules } from '../rules/index.js';
+
+export {
+  formatters,
+  formatterNames,
+  formatJson,
+  formatStylish,
+  toJsonReport,
+  neutralize,
+  summarize,
+} from './formatters/index.js';
+export { formatRuleListJson, toRuleListJson } from './formatters/rule-list-json.js';
+export { formatRuleListText } from './formatters/rule-list-text.js';
+export { toolVersion as version } from './cli/version.js';
+
+export type * from '../grammar/ast.js';
+export type * from './model/types.js';
+export type * from './engine/types.js';
+export type {
+  CheckedFileReport,
+  FileReport,
+  FormatOptions,
+  Formatter,
+  FormatterName,
+  JsonFileEntry,
+  JsonFinding,
+  JsonLocation,
+  JsonReport,
+  SeverityCounts,
+  Summary,
+  UnreadableFileReport,
+} from './formatters/index.js';
+export type { JsonRuleEntry, JsonRuleList } from './formatters/rule-list-json.js';
