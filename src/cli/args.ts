@@ -19,6 +19,14 @@ export interface ParseSettings {
   family?: Family;
 }
 
+/** Docker's own state and intent, to audit the dump against (all optional). */
+export interface DockerSettings {
+  networksPath?: string;
+  containersPath?: string;
+  policyPath?: string;
+  dockerVersion?: string;
+}
+
 export type ParsedCommand =
   | {
       command: 'check';
@@ -26,8 +34,10 @@ export type ParsedCommand =
       format: FormatterName;
       failOn: FailOn;
       quiet: boolean;
+      verbose: boolean;
       color?: boolean;
       parse: ParseSettings;
+      docker: DockerSettings;
     }
   | { command: 'fmt'; file?: string; check: boolean; color?: boolean; parse: ParseSettings }
   | { command: 'rules'; format: FormatterName; color?: boolean }
@@ -87,6 +97,12 @@ function buildParser(): Argv {
           description: 'Exit 1 when a finding of this severity or worse is reported (never: only syntax and input errors fail)',
         })
         .option('quiet', { type: 'boolean', default: false, description: 'Report errors only (warnings and info are dropped, also for --fail-on)' })
+        .option('verbose', { type: 'boolean', default: false, description: 'Also print, on stderr, the Docker generation detected for each dump and the evidence for it' })
+        .option('docker-networks', { type: 'string', description: 'JSON of `docker network inspect $(docker network ls -q)`: audit against these networks' })
+        .option('docker-containers', { type: 'string', description: 'JSON of `docker inspect $(docker ps -q)`: audit published ports against these containers' })
+        .option('policy', { type: 'string', description: 'Policy file (YAML or JSON, schemas/docker-policy.schema.json): intended networks, ports and DOCKER-USER rules' })
+        .option('docker-version', { type: 'string', description: 'Docker version of the host (e.g. 20.10.24): overrides the generation detected from the dump' })
+        .example('$0 check iptables.rules ip6tables.rules --docker-networks net.json --docker-containers ctr.json', 'Audit a Docker host against its own state')
         .example('sudo iptables-save | $0 check', 'Lint the live ruleset')
         .example('$0 check examples/docker-host.rules', 'Lint a saved dump')
         .example("$0 check 'dumps/*.rules' --format json", 'Many dumps, JSON output')
@@ -123,6 +139,11 @@ interface RawArgs {
   format?: FormatterName;
   failOn?: FailOn;
   quiet?: boolean;
+  verbose?: boolean;
+  dockerNetworks?: string;
+  dockerContainers?: string;
+  policy?: string;
+  dockerVersion?: string;
   color?: boolean;
   check?: boolean;
   inputFormat?: InputFormat;
@@ -164,8 +185,10 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
         format: args.format ?? 'stylish',
         failOn: args.failOn ?? 'error',
         quiet: args.quiet ?? false,
+        verbose: args.verbose ?? false,
         ...(color === undefined ? {} : { color }),
         parse,
+        docker: dockerSettings(args),
       };
     case 'fmt': {
       const files = [...(args.file === undefined ? [] : [String(args.file)]), ...afterDashes].map(restoreStdin);
@@ -195,6 +218,15 @@ function parseSettings(args: RawArgs): ParseSettings {
     inputFormat: args.inputFormat ?? 'auto',
     ...(args.table === undefined ? {} : { table: args.table }),
     ...(args.family === undefined ? {} : { family: args.family }),
+  };
+}
+
+function dockerSettings(args: RawArgs): DockerSettings {
+  return {
+    ...(args.dockerNetworks === undefined ? {} : { networksPath: args.dockerNetworks }),
+    ...(args.dockerContainers === undefined ? {} : { containersPath: args.dockerContainers }),
+    ...(args.policy === undefined ? {} : { policyPath: args.policy }),
+    ...(args.dockerVersion === undefined ? {} : { dockerVersion: args.dockerVersion }),
   };
 }
 

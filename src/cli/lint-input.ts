@@ -1,13 +1,24 @@
 /**
- * One decoded dump → findings. Binary data is refused before parsing; the
- * parser's syntax errors come back as findings beside the lint findings
- * (the valid parts of a dump are still linted).
+ * One decoded dump → findings, in two steps so that dumps given together can
+ * see each other: `prepareInput` parses and builds the model of every dump
+ * first; `lintPrepared` then lints each one, with Docker's state and the
+ * other family's model (ip6tables-save beside iptables-save of one host).
+ * Binary data is refused before parsing; the parser's syntax errors come back
+ * as findings beside the lint findings (the valid parts are still linted).
  */
-import type { DumpFormat, Family } from '../../grammar/ast.js';
-import { checkText } from '../engine/lint.js';
+import type { DumpFormat, Family, ParseResult } from '../../grammar/ast.js';
+import { parse } from '../../grammar/index.js';
+import type { DockerInputs } from '../docker/types.js';
+import { compareFindings, lint, parseErrorFindings } from '../engine/lint.js';
 import type { Finding } from '../engine/types.js';
+import { buildModel } from '../model/build.js';
+import type { Model } from '../model/types.js';
 import type { ParseSettings } from './args.js';
 import { firstNul } from './decode.js';
+
+export type PreparedInput =
+  | { kind: 'binary'; file: string; finding: Finding }
+  | { kind: 'parsed'; file: string; parse: ParseResult; model: Model };
 
 export interface LintedInput {
   findings: Finding[];
@@ -17,12 +28,27 @@ export interface LintedInput {
   family?: Family;
 }
 
-export function lintInput(file: string, text: string, settings: ParseSettings): LintedInput {
+export function prepareInput(file: string, text: string, settings: ParseSettings): PreparedInput {
   const binary = binaryInputFinding(file, text);
-  if (binary) return { findings: [binary], syntaxErrors: true };
+  if (binary) return { kind: 'binary', file, finding: binary };
   const { inputFormat, table, family } = settings;
-  const { parse, findings } = checkText(text, { file, format: inputFormat, table, family });
-  return { findings, syntaxErrors: parse.errors.length > 0, format: parse.format, family: parse.family };
+  const result = parse(text, { file, format: inputFormat, ...(table === undefined ? {} : { table }), ...(family === undefined ? {} : { family }) });
+  return { kind: 'parsed', file, parse: result, model: buildModel(result) };
+}
+
+export function lintPrepared(prepared: PreparedInput, docker: DockerInputs | undefined): LintedInput {
+  if (prepared.kind === 'binary') return { findings: [prepared.finding], syntaxErrors: true };
+  const { parse: result, model } = prepared;
+  const findings = [...parseErrorFindings(result), ...lint(model, docker ? { inputs: { docker } } : {})];
+  findings.sort(compareFindings);
+  return { findings, syntaxErrors: result.errors.length > 0, format: result.format, family: result.family };
+}
+
+/** The first dump of the other address family, if several dumps were given together. */
+export function companionOf(prepared: PreparedInput, all: readonly PreparedInput[]): Model | undefined {
+  if (prepared.kind !== 'parsed') return undefined;
+  const other = all.find((candidate) => candidate.kind === 'parsed' && candidate.parse.family !== prepared.parse.family);
+  return other?.kind === 'parsed' ? other.model : undefined;
 }
 
 export function binaryInputFinding(file: string, text: string): Finding | undefined {

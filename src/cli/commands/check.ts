@@ -1,18 +1,29 @@
+import { isAbsolute, resolve } from 'node:path';
+import { DockerInputError, loadDockerInputs } from '../../docker/index.js';
+import type { DockerInputs } from '../../docker/types.js';
 import { formatters } from '../../formatters/index.js';
 import type { FileReport } from '../../formatters/types.js';
-import type { ParsedCommand } from '../args.js';
+import { neutralize } from '../../formatters/terminal-text.js';
+import type { DockerSettings, ParsedCommand } from '../args.js';
 import { decodeDump } from '../decode.js';
 import { ExitCode, reachesThreshold } from '../exit-code.js';
 import { loadInput, refuseTerminalStdin, resolveInputs } from '../inputs.js';
 import type { CliIo } from '../io.js';
-import { lintInput } from '../lint-input.js';
+import { companionOf, lintPrepared, prepareInput, type PreparedInput } from '../lint-input.js';
 import { printInputError } from '../report-input-error.js';
 import { tool } from '../version.js';
+import { describeGeneration } from '../verbose.js';
 
-export async function runCheck(cmd: Extract<ParsedCommand, { command: 'check' }>, io: CliIo): Promise<ExitCode> {
+type CheckCommand = Extract<ParsedCommand, { command: 'check' }>;
+
+export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> {
   if (cmd.files.length === 0) refuseTerminalStdin(io.stdinIsTTY);
   const sources = await resolveInputs(cmd.files, io.cwd);
+  const docker = readDockerState(cmd.docker, io);
+  if (docker === 'failed') return ExitCode.failure;
+
   const reports: FileReport[] = [];
+  const prepared: { input: PreparedInput; source: string }[] = [];
   let failed = false;
   for (const source of sources) {
     const loaded = await loadInput(source, io.cwd, io.readStdin);
@@ -23,12 +34,21 @@ export async function runCheck(cmd: Extract<ParsedCommand, { command: 'check' }>
       continue;
     }
     const text = decodeDump(loaded.bytes);
-    const linted = lintInput(loaded.name, text, cmd.parse);
+    prepared.push({ input: prepareInput(loaded.name, text, cmd.parse), source: text });
+  }
+
+  const inputs = prepared.map((entry) => entry.input);
+  for (const { input, source } of prepared) {
+    const companionModel = companionOf(input, inputs);
+    const dockerInputs: DockerInputs | undefined =
+      docker || companionModel ? { kind: 'docker-inputs', files: {}, ...docker, ...(companionModel ? { companionModel } : {}) } : undefined;
+    if (cmd.verbose && input.kind === 'parsed') io.stderr(describeGeneration(input.file, input.model, dockerInputs));
+    const linted = lintPrepared(input, dockerInputs);
     if (linted.syntaxErrors) failed = true;
     reports.push({
       status: 'checked',
-      file: loaded.name,
-      source: text,
+      file: input.file,
+      source,
       findings: cmd.quiet ? linted.findings.filter((finding) => finding.severity === 'error') : linted.findings,
       ...(linted.format ? { format: linted.format } : {}),
       ...(linted.family ? { family: linted.family } : {}),
@@ -43,4 +63,23 @@ export async function runCheck(cmd: Extract<ParsedCommand, { command: 'check' }>
     (report) => report.status === 'checked' && report.findings.some((finding) => reachesThreshold(finding.severity, cmd.failOn)),
   );
   return failing ? ExitCode.findings : ExitCode.ok;
+}
+
+/** Reads --docker-networks/--docker-containers/--policy/--docker-version; a bad file is reported with its location. */
+function readDockerState(settings: DockerSettings, io: CliIo): DockerInputs | undefined | 'failed' {
+  if (Object.keys(settings).length === 0) return undefined;
+  // Paths as the user typed them, so error messages name the same file.
+  const fromCwd = (path: string) => (isAbsolute(path) || io.cwd === process.cwd() ? path : resolve(io.cwd, path));
+  try {
+    return loadDockerInputs({
+      ...(settings.networksPath === undefined ? {} : { networksPath: fromCwd(settings.networksPath) }),
+      ...(settings.containersPath === undefined ? {} : { containersPath: fromCwd(settings.containersPath) }),
+      ...(settings.policyPath === undefined ? {} : { policyPath: fromCwd(settings.policyPath) }),
+      ...(settings.dockerVersion === undefined ? {} : { dockerVersion: settings.dockerVersion }),
+    });
+  } catch (error) {
+    if (!(error instanceof DockerInputError)) throw error;
+    io.stderr(`iptlint: ${neutralize(error.message)}\nhint: fix the Docker state file (see 'iptlint check --help'); nothing was checked\n`);
+    return 'failed';
+  }
 }
