@@ -84,6 +84,8 @@ export interface ChainDeclaration {
   /** `ACCEPT`, `DROP`, `-` or whatever was written (validated by rules, not the parser). */
   policy: Word;
   counters?: Counters;
+  /** Words after the counters (ignored by iptables-restore), verbatim. */
+  trailing?: string;
   span: Span;
 }
 

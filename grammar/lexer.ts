@@ -1,0 +1,24 @@
+/**
+ * The chevrotain lexer over one batch of whole lines (see parse.ts for the
+ * batching). Only offsets are tracked: the parser knows where each line
+ * starts and computes line numbers itself.
+ */
+import { Lexer, type ILexingResult } from 'chevrotain';
+import { ALL_TOKENS, clearWordCache } from './tokens.js';
+
+const lexer = new Lexer(ALL_TOKENS, {
+  positionTracking: 'onlyOffset',
+  ensureOptimizations: true,
+  // Every character but `\n` can start a CommandLine, so lexing cannot fail;
+  // recovery stays on so a future token change cannot abort a whole file.
+  recoveryEnabled: true,
+});
+
+export function lexLines(text: string): ILexingResult {
+  return lexer.tokenize(text);
+}
+
+/** Call when an input is done: lexing shares repeated words through a cache (tokens.ts). */
+export function endOfInput(): void {
+  clearWordCache();
+}
