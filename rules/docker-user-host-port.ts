@@ -1,6 +1,7 @@
 import type { LintRule } from '../src/engine/types.js';
 import type { Rule } from '../src/model/types.js';
 import { g2Example } from '../src/docker/doc-examples.js';
+import { networkLabel } from '../src/docker/findings.js';
 import { iptablesCommand } from '../src/docker/fix-command.js';
 import { ruleSpecText, rulesOf } from '../src/docker/model-access.js';
 import { activeDockerAnalysis } from '../src/docker/rule-context.js';
@@ -44,7 +45,9 @@ const rule: LintRule = {
         const mapped = dnats.filter((entry) => entry.captures['HPORT'] === String(port));
         // A container port equal to the host port is matched after DNAT too, so that rule works.
         if (mapped.length === 0 || mapped.some((entry) => entry.captures['CPORT'] === String(port))) continue;
-        const targets = mapped.map((entry) => `${entry.container ? `container "${entry.container}" ` : ''}port ${entry.captures['CPORT'] ?? '?'}`).join(', ');
+        const targets = mapped
+          .map((entry) => `${entry.container ? `container "${entry.container}" ` : ''}port ${entry.captures['CPORT'] ?? '?'}${entry.network ? ` on ${networkLabel(analysis, entry.network)}` : ''}`)
+          .join(', ');
         context.report({
           message: `DOCKER-USER rule ${user.index + 1} matches --dport ${port}, the published host port, but FORWARD sees these packets after Docker's DNAT (line ${mapped[0]?.rule.span.line ?? '?'}) with destination ${targets}: the rule never matches and port ${port} stays open`,
           span: user.span,
