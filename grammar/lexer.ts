@@ -3,7 +3,7 @@
  * batching). Only offsets are tracked: the parser knows where each line
  * starts and computes line numbers itself.
  */
-import { Lexer, type ILexingResult } from 'chevrotain';
+import { Lexer, type ILexingResult } from './chevrotain.js';
 import { ALL_TOKENS, clearWordCache } from './tokens.js';
 
 const lexer = new Lexer(ALL_TOKENS, {

@@ -13,7 +13,7 @@
  * Positions: the lexer tracks offsets only; the parser counts lines, knows
  * where the batch sits in the input, and completes the words' spans.
  */
-import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, type IToken, type TokenType } from './chevrotain.js';
 import type { Span, Word } from './ast.js';
 import { ALL_TOKENS, ChainLine, CommandLine, CommentLine, CommitLine, EmptyLine, TableLine, type LinePayload } from './tokens.js';
 

@@ -18,7 +18,7 @@
  * to the lexed text; the parser, which knows line numbers and where the text
  * sits in the input, fills them in.
  */
-import { createToken, type CustomPatternMatcherReturn, type TokenType } from 'chevrotain';
+import { createToken, type CustomPatternMatcherReturn, type TokenType } from './chevrotain.js';
 import type { Word } from './ast.js';
 
 const NL = 10;

@@ -1,12 +1,18 @@
-import type { Word } from '../grammar/ast.js';
+import type { RuleSpec } from '../grammar/ast.js';
 import { EXTENSIONS } from '../grammar/extensions-data.js';
 import type { LintRule } from '../src/engine/types.js';
-import { ruleLines } from './lib/commands.js';
+import { ruleLines, type RuleLine } from './lib/commands.js';
 
-/** `match:comment` → [`comment`]: only extensions that have mandatory options. */
-const MANDATORY = new Map<string, string[]>(
-  EXTENSIONS.map((e): [string, string[]] => [`${e.kind}:${e.name}`, e.options.filter((o) => o.mandatory).map((o) => o.name)]).filter(([, options]) => options.length > 0),
-);
+/** `comment` → [`comment`]: only extensions that have mandatory options, by kind. */
+function mandatoryOptions(kind: string): Map<string, string[]> {
+  return new Map<string, string[]>(
+    EXTENSIONS.filter((e) => e.kind === kind)
+      .map((e): [string, string[]] => [e.name, e.options.filter((o) => o.mandatory).map((o) => o.name)])
+      .filter(([, options]) => options.length > 0),
+  );
+}
+const MANDATORY_MATCH = mandatoryOptions('match');
+const MANDATORY_TARGET = mandatoryOptions('target');
 
 const rule: LintRule = {
   meta: {
@@ -22,26 +28,28 @@ const rule: LintRule = {
     },
   },
   check(context) {
-    const chains = (table: string): ReadonlyMap<string, unknown> | undefined => context.model.tables.get(table)?.chains;
-    for (const { table, command, chain } of ruleLines(context.model)) {
-      for (const part of command.rule.parts) {
+    const { tables } = context.model;
+    const lines = ruleLines(context.model);
+    for (let l = 0; l < lines.length; l++) {
+      const { table, command, chain } = lines[l] as RuleLine;
+      const parts = command.rule.parts;
+      for (let p = 0; p < parts.length; p++) {
+        const part = parts[p] as RuleSpec['parts'][number];
         if (part.kind === 'base') continue;
+        const mandatory = (part.kind === 'match' ? MANDATORY_MATCH : MANDATORY_TARGET).get(part.name.text);
+        if (!mandatory) continue;
         // A target that names a chain of the table is a jump, not the extension.
-        if (part.kind === 'target' && chains(table)?.has(part.name.text)) continue;
-        const mandatory = MANDATORY.get(`${part.kind}:${part.name.text}`);
-        if (!mandatory || !part.known) continue;
+        if (part.kind === 'target' && tables.get(table)?.chains.has(part.name.text)) continue;
+        if (!part.known) continue;
         for (const option of mandatory) {
           if (part.options.some((o) => o.name === option)) continue;
-          report(part.name, part.kind === 'match' ? `-m ${part.name.text}` : `-j ${part.name.text}`, option);
+          const written = part.kind === 'match' ? `-m ${part.name.text}` : `-j ${part.name.text}`;
+          context.report({
+            message: `\`${written}\` in chain ${chain} lacks its mandatory option --${option}; iptables rejects the rule ("option --${option} must be specified")`,
+            span: part.name.span,
+            fix: `on line ${command.span.line}, add \`--${option} VALUE\` after \`${written}\``,
+          });
         }
-      }
-
-      function report(name: Word, written: string, option: string): void {
-        context.report({
-          message: `\`${written}\` in chain ${chain} lacks its mandatory option --${option}; iptables rejects the rule ("option --${option} must be specified")`,
-          span: name.span,
-          fix: `on line ${command.span.line}, add \`--${option} VALUE\` after \`${written}\``,
-        });
       }
     }
   },

@@ -15,26 +15,52 @@ export interface RuleLine {
 
 const ADDING: ReadonlySet<CommandLine['command']> = new Set(['append', 'insert', 'replace']);
 
-/** Every `-A`/`-I`/`-R` line that applies to the model's family, in source order. */
-export function* ruleLines(model: Model): Generator<RuleLine> {
+/**
+ * Every `-A`/`-I`/`-R` line that applies to the model's family, in source order.
+ * Built once per model and shared by the rules that walk it (the model is not
+ * changed after it is built).
+ */
+export function ruleLines(model: Model): readonly RuleLine[] {
+  const cached = ruleLinesCache.get(model);
+  if (cached) return cached;
+  const lines: RuleLine[] = [];
+  const family = model.family;
   for (const block of model.source.tables) {
-    for (const command of block.commands) {
+    const table = block.name;
+    const commands = block.commands;
+    for (let i = 0; i < commands.length; i++) {
+      const command = commands[i] as CommandLine;
       if (!ADDING.has(command.command) || !command.rule || !command.chain) continue;
-      if (command.familyOnly !== undefined && command.familyOnly !== model.family) continue;
-      yield { table: block.name, block, command: command as RuleLine['command'], chain: command.chain.text };
+      if (command.familyOnly !== undefined && command.familyOnly !== family) continue;
+      lines.push({ table, block, command: command as RuleLine['command'], chain: command.chain.text });
     }
   }
+  ruleLinesCache.set(model, lines);
+  return lines;
 }
 
-/** Every command line applying to the model's family, with its table. */
-export function* commandLines(model: Model): Generator<{ table: string; block: TableBlock; command: CommandLine }> {
+const ruleLinesCache = new WeakMap<Model, readonly RuleLine[]>();
+
+/** Every command line applying to the model's family, with its table (built once per model). */
+export function commandLines(model: Model): readonly { table: string; block: TableBlock; command: CommandLine }[] {
+  const cached = commandLinesCache.get(model);
+  if (cached) return cached;
+  const lines: { table: string; block: TableBlock; command: CommandLine }[] = [];
+  const family = model.family;
   for (const block of model.source.tables) {
-    for (const command of block.commands) {
-      if (command.familyOnly !== undefined && command.familyOnly !== model.family) continue;
-      yield { table: block.name, block, command };
+    const table = block.name;
+    const commands = block.commands;
+    for (let i = 0; i < commands.length; i++) {
+      const command = commands[i] as CommandLine;
+      if (command.familyOnly !== undefined && command.familyOnly !== family) continue;
+      lines.push({ table, block, command });
     }
   }
+  commandLinesCache.set(model, lines);
+  return lines;
 }
+
+const commandLinesCache = new WeakMap<Model, readonly { table: string; block: TableBlock; command: CommandLine }[]>();
 
 export function* chainDeclarations(model: Model): Generator<{ table: string; block: TableBlock; declaration: ChainDeclaration }> {
   for (const block of model.source.tables) for (const declaration of block.chains) yield { table: block.name, block, declaration };

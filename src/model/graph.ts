@@ -63,18 +63,19 @@ export function findCycles(model: Model, table: string): JumpCycle[] {
   const sccStack: string[] = [];
   const cycles: JumpCycle[] = [];
   const position = new Map(order.map((chain, i) => [chain, i]));
+  const tableEdges = model.edges.get(table);
   let counter = 0;
 
   for (const root of order) {
     if (index.has(root)) continue;
-    const work: { chain: string; next: number }[] = [{ chain: root, next: 0 }];
+    const work: { chain: string; next: number; edges: readonly JumpEdge[] }[] = [{ chain: root, next: 0, edges: tableEdges?.get(root) ?? NO_EDGES }];
     index.set(root, counter);
     low.set(root, counter++);
     sccStack.push(root);
     onStack.add(root);
     while (work.length > 0) {
-      const frame = work[work.length - 1] as { chain: string; next: number };
-      const edges = outgoingEdges(model, table, frame.chain);
+      const frame = work[work.length - 1] as { chain: string; next: number; edges: readonly JumpEdge[] };
+      const edges = frame.edges;
       if (frame.next < edges.length) {
         const to = (edges[frame.next++] as JumpEdge).to;
         if (!index.has(to)) {
@@ -82,7 +83,7 @@ export function findCycles(model: Model, table: string): JumpCycle[] {
           low.set(to, counter++);
           sccStack.push(to);
           onStack.add(to);
-          work.push({ chain: to, next: 0 });
+          work.push({ chain: to, next: 0, edges: tableEdges?.get(to) ?? NO_EDGES });
         } else if (onStack.has(to)) {
           low.set(frame.chain, Math.min(low.get(frame.chain) as number, index.get(to) as number));
         }
@@ -96,7 +97,7 @@ export function findCycles(model: Model, table: string): JumpCycle[] {
         // A single chain (the common case) only loops through a jump to itself.
         sccStack.pop();
         onStack.delete(frame.chain);
-        const self = outgoingEdges(model, table, frame.chain).find((edge) => edge.to === frame.chain);
+        const self = frame.edges.find((edge) => edge.to === frame.chain);
         if (self) cycles.push({ chains: [frame.chain], edges: [self] });
         continue;
       }
@@ -156,6 +157,7 @@ export function hookReachability(model: Model, table: string): HookReachability 
   const trees = new Map<Hook, Map<string, JumpEdge | null>>();
   const hooksByChain = new Map<string, Hook[]>();
   const tableChains = model.tables.get(table)?.chains;
+  const tableEdges = model.edges.get(table);
   for (const hook of builtinChainsOf(table)) {
     if (!tableChains?.has(hook)) continue;
     const parent = new Map<string, JumpEdge | null>([[hook, null]]);
@@ -165,7 +167,9 @@ export function hookReachability(model: Model, table: string): HookReachability 
       let hooks = hooksByChain.get(chain);
       if (!hooks) hooksByChain.set(chain, (hooks = []));
       hooks.push(hook);
-      for (const edge of outgoingEdges(model, table, chain)) {
+      const edges = tableEdges?.get(chain) ?? NO_EDGES;
+      for (let i = 0; i < edges.length; i++) {
+        const edge = edges[i] as JumpEdge;
         if (parent.has(edge.to)) continue;
         parent.set(edge.to, edge);
         queue.push(edge.to);

@@ -132,8 +132,23 @@ export function parseAddressPredicate(text: string, negated: boolean, family: Fa
 
 /** One `ADDR[/MASK]`; null when it is not a literal address of `family` with a contiguous mask. */
 export function parseCidr(text: string, family: Family): Cidr | null {
-  return family === 'ipv4' ? parseIpv4Cidr(text) : parseIpv6Cidr(text);
+  // Dumps repeat the same addresses on many rules: parse each text once, hand out copies.
+  const cache = family === 'ipv4' ? ipv4CidrCache : ipv6CidrCache;
+  let cidr = cache.get(text);
+  if (cidr === undefined) {
+    cidr = family === 'ipv4' ? parseIpv4Cidr(text) : parseIpv6Cidr(text);
+    if (cache.size >= CIDR_CACHE_LIMIT) cache.clear();
+    cache.set(text, cidr);
+  }
+  if (cidr === null) return null;
+  const copy: Cidr = { family: cidr.family, network: cidr.network, bits: cidr.bits, text: cidr.text };
+  if (cidr.hostBitsCleared) copy.hostBitsCleared = true;
+  return copy;
 }
+
+const CIDR_CACHE_LIMIT = 1 << 16;
+const ipv4CidrCache = new Map<string, Cidr | null>();
+const ipv6CidrCache = new Map<string, Cidr | null>();
 
 function parseIpv6Cidr(text: string): Cidr | null {
   const slash = text.lastIndexOf('/');
