@@ -35,7 +35,6 @@ const READ_SPLIT = "console.log(require('fs').readFileSync(process.argv[1],'utf8
 const iptlint = (...cmd) => (f) => [NODE, path.join(ROOT, 'bin/iptlint.js'), ...cmd.map((a) => (a === '$FILE' ? f : a))];
 export const TOOLS = [
   { id: 'iptlint', label: 'iptlint check', argv: iptlint('check', '$FILE', '--format', 'json'), ok: [0, 1], subject: true, needsBuild: true },
-  // { id: 'reach', label: 'iptlint reach', argv: iptlint('reach', '$FILE', '--format', 'json'), ok: [0, 1], subject: true, needsBuild: true },
   { id: 'legacy', label: 'legacy-restore --test', argv: (f) => ['iptables-legacy-restore', '--test', f], ok: [0], baseline: true, netns: true },
   { id: 'nft', label: 'nft-restore --test', argv: (f) => ['iptables-nft-restore', '--test', f], ok: [0], baseline: true, netns: true },
   { id: 'split', label: 'node read+split', argv: (f) => [NODE, '-e', READ_SPLIT, f], ok: [0], baseline: true },
