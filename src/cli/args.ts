@@ -27,6 +27,30 @@ export interface DockerSettings {
   dockerVersion?: string;
 }
 
+/** How to rebuild the host for the packet model (trace, reach). */
+export interface HostSettings {
+  file: string;
+  ip6File?: string;
+  format: 'text' | 'json';
+  color?: boolean;
+  parse: ParseSettings;
+  docker: DockerSettings;
+  hostAddrs: string[];
+  routes: { cidr: string; iface: string }[];
+}
+
+/** One packet for `trace`, as given on the command line. */
+export interface PacketSettings {
+  in?: string;
+  out?: string;
+  src?: string;
+  dst?: string;
+  proto?: string;
+  sport?: number;
+  dport?: number;
+  state?: 'NEW' | 'ESTABLISHED' | 'RELATED';
+}
+
 export type ParsedCommand =
   | {
       command: 'check';
@@ -41,10 +65,12 @@ export type ParsedCommand =
     }
   | { command: 'fmt'; file?: string; check: boolean; color?: boolean; parse: ParseSettings }
   | { command: 'rules'; format: FormatterName; color?: boolean }
+  | ({ command: 'trace'; packet: PacketSettings; batch: boolean } & HostSettings)
+  | ({ command: 'reach' } & HostSettings)
   /** --help / --version: print `text` to stdout and exit 0. */
   | { command: 'show'; text: string };
 
-const commandNames = ['check', 'fmt', 'rules'] as const;
+const commandNames = ['check', 'fmt', 'rules', 'trace', 'reach'] as const;
 const inputFormats: readonly InputFormat[] = ['auto', 'save', 'list'];
 const families: readonly Family[] = ['ipv4', 'ipv6'];
 
@@ -75,6 +101,19 @@ function withDumpOptions<T>(y: Argv<T>) {
       choices: families,
       description: 'Address family of the dump (default: detected; ip6tables-save output is ipv6)',
     });
+}
+
+function withHostOptions<T>(y: Argv<T>) {
+  return withColor(withDumpOptions(y))
+    .positional('file', { type: 'string', description: 'iptables-save dump of the host' })
+    .option('ip6', { type: 'string', description: 'ip6tables-save dump of the same host (IPv6 packets)' })
+    .option('format', { choices: ['text', 'json'] as const, default: 'text' as 'text' | 'json', description: 'Output format' })
+    .option('docker-networks', { type: 'string', description: 'JSON of `docker network inspect $(docker network ls -q)`' })
+    .option('docker-containers', { type: 'string', description: 'JSON of `docker inspect $(docker ps -q)`' })
+    .option('policy', { type: 'string', description: 'Docker policy file (YAML or JSON)' })
+    .option('docker-version', { type: 'string', description: 'Docker version of the host, e.g. 20.10.24' })
+    .option('host-addr', { type: 'string', array: true, description: 'A local address of the host, ADDR[/BITS][=IFACE] (repeatable)' })
+    .option('route', { type: 'string', array: true, description: 'A route, CIDR=IFACE (repeatable; 0.0.0.0/0=eth0 is the default route)' });
 }
 
 function buildParser(): Argv {
@@ -117,6 +156,25 @@ function buildParser(): Argv {
         .example('$0 fmt --check dump.rules', 'Fail when a dump is not in canonical layout')
         .epilog('Exit codes: 0 formatted (or already canonical with --check), 1 would change (--check), 2 syntax or input error'),
     )
+    .command('trace <file>', 'Walk one packet through the ruleset, like -j TRACE, and give the verdict', (y) =>
+      withHostOptions(y)
+        .option('in', { type: 'string', description: 'Input interface (absent: sent by the host itself)' })
+        .option('out', { type: 'string', description: 'Output interface (absent: routed)' })
+        .option('src', { type: 'string', description: 'Source address' })
+        .option('dst', { type: 'string', description: 'Destination address' })
+        .option('proto', { type: 'string', default: 'tcp', description: 'tcp, udp, icmp, icmpv6, … or a number' })
+        .option('sport', { type: 'number', description: 'Source port' })
+        .option('dport', { type: 'number', description: 'Destination port' })
+        .option('state', { choices: ['NEW', 'ESTABLISHED', 'RELATED'] as const, default: 'NEW' as const, description: 'Conntrack state of the packet' })
+        .option('batch', { type: 'boolean', default: false, description: 'Read one packet per line of JSON on stdin ({"in","out","src","dst","proto","sport","dport","state"}); write one JSON result per line' })
+        .example('$0 trace iptables.rules --in eth0 --src 198.51.100.7 --dst 192.0.2.1 --dport 8080 --host-addr 192.0.2.1/24=eth0 --docker-networks net.json --docker-containers ctr.json', 'Can this client reach published port 8080?'),
+    )
+    .command('reach <file>', 'Isolation matrix, outbound access and exposure of a Docker host, proved over all packets', (y) =>
+      withHostOptions(y).example(
+        '$0 reach iptables.rules --ip6 ip6tables.rules --docker-networks net.json --docker-containers ctr.json --host-addr 192.0.2.1/24=eth0',
+        'Which networks can talk, and what can the outside reach?',
+      ),
+    )
     .command('rules', 'List the lint rules', (y) =>
       withColor(y)
         .option('format', { choices: formatterNames, default: 'stylish' as FormatterName, description: 'Output format' })
@@ -136,7 +194,7 @@ interface RawArgs {
   version?: boolean;
   files?: string[];
   file?: string;
-  format?: FormatterName;
+  format?: FormatterName | 'text';
   failOn?: FailOn;
   quiet?: boolean;
   verbose?: boolean;
@@ -149,6 +207,18 @@ interface RawArgs {
   inputFormat?: InputFormat;
   table?: string;
   family?: Family;
+  ip6?: string;
+  hostAddr?: string[];
+  route?: string[];
+  in?: string;
+  out?: string;
+  src?: string;
+  dst?: string;
+  proto?: string;
+  sport?: number;
+  dport?: number;
+  state?: 'NEW' | 'ESTABLISHED' | 'RELATED';
+  batch?: boolean;
 }
 
 /**
@@ -182,7 +252,7 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
       return {
         command: 'check',
         files: [...(args.files ?? []), ...afterDashes].map((file) => restoreStdin(String(file))),
-        format: args.format ?? 'stylish',
+        format: lintFormat(args.format),
         failOn: args.failOn ?? 'error',
         quiet: args.quiet ?? false,
         verbose: args.verbose ?? false,
@@ -201,8 +271,12 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
         parse,
       };
     }
+    case 'trace':
+      return { command: 'trace', ...hostSettings(args, color, parse), packet: packetSettings(args), batch: args.batch ?? false };
+    case 'reach':
+      return { command: 'reach', ...hostSettings(args, color, parse) };
     case 'rules':
-      return { command: 'rules', format: args.format ?? 'stylish', ...(color === undefined ? {} : { color }) };
+      return { command: 'rules', format: lintFormat(args.format), ...(color === undefined ? {} : { color }) };
     case '':
       throw new UsageError('missing command', `use one of: ${commandNames.join(', ')} (e.g. 'iptlint check dump.rules'); 'iptlint --help' for more`);
     default:
@@ -219,6 +293,42 @@ function parseSettings(args: RawArgs): ParseSettings {
     ...(args.table === undefined ? {} : { table: args.table }),
     ...(args.family === undefined ? {} : { family: args.family }),
   };
+}
+
+/** yargs has already restricted --format to the command's own choices. */
+function lintFormat(format: RawArgs['format']): FormatterName {
+  return format === undefined || format === 'text' ? 'stylish' : format;
+}
+
+function hostSettings(args: RawArgs, color: boolean | undefined, parse: ParseSettings): HostSettings {
+  return {
+    file: restoreStdin(String(args.file)),
+    ...(args.ip6 === undefined ? {} : { ip6File: args.ip6 }),
+    format: args.format === 'json' ? 'json' : 'text',
+    ...(color === undefined ? {} : { color }),
+    parse,
+    docker: dockerSettings(args),
+    hostAddrs: (args.hostAddr ?? []).map(String),
+    routes: (args.route ?? []).map(parseRoute),
+  };
+}
+
+function parseRoute(text: string): { cidr: string; iface: string } {
+  const at = text.lastIndexOf('=');
+  if (at <= 0 || at === text.length - 1) throw new UsageError(`invalid --route '${text}'`, 'write CIDR=IFACE, e.g. --route 10.0.0.0/8=eth1 or --route 0.0.0.0/0=eth0');
+  return { cidr: text.slice(0, at), iface: text.slice(at + 1) };
+}
+
+function packetSettings(args: RawArgs): PacketSettings {
+  const packet: PacketSettings = {};
+  for (const key of ['in', 'out', 'src', 'dst', 'proto'] as const) {
+    const value = args[key];
+    if (value !== undefined) packet[key] = String(value);
+  }
+  if (args.sport !== undefined) packet.sport = args.sport;
+  if (args.dport !== undefined) packet.dport = args.dport;
+  if (args.state !== undefined) packet.state = args.state;
+  return packet;
 }
 
 function dockerSettings(args: RawArgs): DockerSettings {

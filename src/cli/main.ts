@@ -39,5 +39,9 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
       return (await import('./commands/fmt.js')).runFmt(cmd, io);
     case 'rules':
       return (await import('./commands/rules.js')).runRules(cmd, io);
+    case 'trace':
+      return (await import('./commands/trace.js')).runTrace(cmd, io);
+    case 'reach':
+      return (await import('./commands/reach.js')).runReach(cmd, io);
   }
 }

@@ -1,10 +1,8 @@
-import { isAbsolute, resolve } from 'node:path';
-import { DockerInputError, loadDockerInputs } from '../../docker/index.js';
 import type { DockerInputs } from '../../docker/types.js';
 import { formatters } from '../../formatters/index.js';
 import type { FileReport } from '../../formatters/types.js';
-import { neutralize } from '../../formatters/terminal-text.js';
-import type { DockerSettings, ParsedCommand } from '../args.js';
+import type { ParsedCommand } from '../args.js';
+import { readDockerState } from '../docker-state.js';
 import { decodeDump } from '../decode.js';
 import { ExitCode, reachesThreshold } from '../exit-code.js';
 import { loadInput, refuseTerminalStdin, resolveInputs } from '../inputs.js';
@@ -63,23 +61,4 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
     (report) => report.status === 'checked' && report.findings.some((finding) => reachesThreshold(finding.severity, cmd.failOn)),
   );
   return failing ? ExitCode.findings : ExitCode.ok;
-}
-
-/** Reads --docker-networks/--docker-containers/--policy/--docker-version; a bad file is reported with its location. */
-function readDockerState(settings: DockerSettings, io: CliIo): DockerInputs | undefined | 'failed' {
-  if (Object.keys(settings).length === 0) return undefined;
-  // Paths as the user typed them, so error messages name the same file.
-  const fromCwd = (path: string) => (isAbsolute(path) || io.cwd === process.cwd() ? path : resolve(io.cwd, path));
-  try {
-    return loadDockerInputs({
-      ...(settings.networksPath === undefined ? {} : { networksPath: fromCwd(settings.networksPath) }),
-      ...(settings.containersPath === undefined ? {} : { containersPath: fromCwd(settings.containersPath) }),
-      ...(settings.policyPath === undefined ? {} : { policyPath: fromCwd(settings.policyPath) }),
-      ...(settings.dockerVersion === undefined ? {} : { dockerVersion: settings.dockerVersion }),
-    });
-  } catch (error) {
-    if (!(error instanceof DockerInputError)) throw error;
-    io.stderr(`iptlint: ${neutralize(error.message)}\nhint: fix the Docker state file (see 'iptlint check --help'); nothing was checked\n`);
-    return 'failed';
-  }
 }

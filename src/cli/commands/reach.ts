@@ -1,0 +1,17 @@
+import { analyzeReach, reachFindings, reachJson, renderReach } from '../../packet/index.js';
+import type { ParsedCommand } from '../args.js';
+import { ExitCode } from '../exit-code.js';
+import type { CliIo } from '../io.js';
+import { loadHost } from '../packet-host.js';
+
+type ReachCommand = Extract<ParsedCommand, { command: 'reach' }>;
+
+/** Exit 1 when the analysis found an isolation gap or unexpected exposure (an error finding). */
+export async function runReach(cmd: ReachCommand, io: CliIo): Promise<ExitCode> {
+  const host = await loadHost(cmd, io);
+  if (!host) return ExitCode.failure;
+  const report = analyzeReach(host);
+  const findings = reachFindings(host, report);
+  io.stdout(cmd.format === 'json' ? JSON.stringify(reachJson(report, findings), null, 2) + '\n' : renderReach(report, findings, { color: cmd.color ?? io.colorByDefault }));
+  return findings.some((finding) => finding.severity === 'error') ? ExitCode.findings : ExitCode.ok;
+}
