@@ -188,7 +188,8 @@ function buildParser(): Argv {
     .help();
 }
 
-interface RawArgs {
+/** What yargs returns; the packet options keep their names (`--in`, `--src`…). */
+interface RawArgs extends PacketSettings {
   _: (string | number)[];
   help?: boolean;
   version?: boolean;
@@ -210,14 +211,6 @@ interface RawArgs {
   ip6?: string;
   hostAddr?: string[];
   route?: string[];
-  in?: string;
-  out?: string;
-  src?: string;
-  dst?: string;
-  proto?: string;
-  sport?: number;
-  dport?: number;
-  state?: 'NEW' | 'ESTABLISHED' | 'RELATED';
   batch?: boolean;
 }
 
