@@ -146,13 +146,11 @@ function deliveries(host: Host, path: PathOutcome): { endpoint: Endpoint; flows:
   return out;
 }
 
-/** The reply a server sends back: same connection, other direction, NAT not yet undone. */
-export function replyOf(request: Flow, trace: boolean): Flow {
+/** A later packet of the same connection: ESTABLISHED (unless untracked), not yet routed, NAT not yet applied, no mark. */
+function laterPacketOf(request: Flow, trace: boolean): Flow {
   return {
     ...request,
-    dir: 'reply',
     state: request.state === 'UNTRACKED' ? 'UNTRACKED' : 'ESTABLISHED',
-    tcp: 'synack',
     in: '',
     out: '',
     dstManipDone: false,
@@ -164,23 +162,14 @@ export function replyOf(request: Flow, trace: boolean): Flow {
   };
 }
 
+/** The reply a server sends back: same connection, other direction, NAT not yet undone. */
+export function replyOf(request: Flow, trace: boolean): Flow {
+  return { ...laterPacketOf(request, trace), dir: 'reply', tcp: 'synack' };
+}
+
 /** The client's next packet (TCP ACK / data): original direction, ESTABLISHED, NAT from the conntrack entry. */
 function followUpOf(request: Flow, box: Box, trace: boolean): Flow {
-  return {
-    ...request,
-    box,
-    dir: 'original',
-    state: request.state === 'UNTRACKED' ? 'UNTRACKED' : 'ESTABLISHED',
-    tcp: 'ack',
-    in: '',
-    out: '',
-    dstManipDone: false,
-    srcManipDone: false,
-    bridged: false,
-    beforeConntrack: false,
-    mark: 0,
-    steps: trace ? [] : null,
-  };
+  return { ...laterPacketOf(request, trace), box, dir: 'original', tcp: 'ack' };
 }
 
 function single(flow: Flow, which: 'src' | 'dst'): bigint | undefined {
