@@ -5,25 +5,14 @@
  * namespace then holds all accepted rules together and its dump exercises
  * nearly every extension's save() output.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Family } from '../../grammar/ast.js';
+import { readTCases, type TCase } from '../lib/t-cases.js';
 import type { Backend } from './manifest.js';
 import { describeFailure, runIn, toolName } from './netns.js';
 
 /** Tables the bulk fixture covers (security and the eb/arp tables are left out). */
 const TABLES = new Set(['filter', 'nat', 'mangle', 'raw']);
-
-interface TCaseRecord {
-  file: string;
-  line: number;
-  kind?: string;
-  families?: string[];
-  table?: string;
-  chains?: string[];
-  input?: string;
-  result?: string;
-}
 
 export interface Candidate {
   /** `libxt_tcp.t:12` */
@@ -46,7 +35,7 @@ export interface BulkLoad {
   refused: Refusal[];
 }
 
-function toCandidate(record: TCaseRecord, family: Family): Candidate | undefined {
+function toCandidate(record: TCase, family: Family): Candidate | undefined {
   const { table, input } = record;
   const chain = record.chains?.[0];
   if (record.kind !== undefined || record.result !== 'OK' || record.families?.includes(family) !== true) return undefined;
@@ -56,10 +45,8 @@ function toCandidate(record: TCaseRecord, family: Family): Candidate | undefined
 
 /** The OK rules for `family`, in corpus order; each goes into the first chain its test names. */
 export function readCandidates(jsonlPath: string, family: Family): Candidate[] {
-  return readFileSync(jsonlPath, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => toCandidate(JSON.parse(line) as TCaseRecord, family))
+  return readTCases(jsonlPath)
+    .map((record) => toCandidate(record, family))
     .filter((candidate): candidate is Candidate => candidate !== undefined);
 }
 

@@ -11,6 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, print, type Family, type ParseError } from '../../grammar/index.js';
+import { readTCases, type TCase } from '../../scripts/lib/t-cases.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CORPUS = resolve(REPO_ROOT, '../shared/netfilter-corpus');
@@ -30,20 +31,6 @@ function filesUnder(directory: string): string[] {
     const path = join(directory, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
-}
-
-interface TCase {
-  file: string;
-  line: number;
-  kind?: string;
-  families?: string[];
-  table?: string;
-  chains?: string[];
-  input?: string;
-  expected_save?: string | null;
-  result?: string;
-  variant?: string;
-  alt_result?: string;
 }
 
 /** OK on at least one backend: RESULT, or with a VARIANT the other backend's ALT (default: the inverse). */
@@ -82,10 +69,7 @@ describeIfCorpus('netfilter corpus: dumps', () => {
 
 describeIfCorpus('netfilter corpus: extensions .t cases', () => {
   const records: TCase[] = available
-    ? readFileSync(join(CORPUS, 't-cases.jsonl'), 'utf8')
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line) => JSON.parse(line) as TCase)
+    ? readTCases(join(CORPUS, 't-cases.jsonl'))
     : [];
   const cases = records.filter(
     (record) =>

@@ -4,12 +4,13 @@
  * iptables-save prints must be known, negatable where it is negated, and
  * consume exactly the tokens the registry says it does.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Family } from '../../grammar/ast.js';
 import type { ExtensionDef, OptionDef } from '../../grammar/extension-types.js';
 import { EXTENSIONS, OPTIONAL_OPERAND_OPTIONS } from '../../grammar/extensions-data.js';
+import { readTCases, type TCase } from '../../scripts/lib/t-cases.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/netfilter-corpus/t-cases.jsonl', import.meta.url));
 
@@ -177,16 +178,6 @@ function scanRule(text: string, family: Family): RuleScan {
 
 // ---------------------------------------------------------------------------
 
-interface TCase {
-  file: string;
-  line: number;
-  kind?: string;
-  families?: string[];
-  input?: string;
-  expected_save?: string | null;
-  result?: string;
-}
-
 const corpusPresent = existsSync(CORPUS);
 if (!corpusPresent) console.warn(`\n*** SKIPPING netfilter corpus checks: ${CORPUS} not found ***\n`);
 
@@ -198,7 +189,7 @@ describe('netfilter extensions/*.t corpus', () => {
   // One scan per (OK record, family), shared by the checks below.
   const scans: { where: string; scan: RuleScan }[] = [];
   if (corpusPresent) {
-    const records = readFileSync(CORPUS, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as TCase);
+    const records = readTCases(CORPUS);
     for (const r of records) {
       if (r.kind === 'external-command' || r.result !== 'OK') continue;
       const text = r.expected_save === null || r.expected_save === undefined || r.expected_save === '=' ? r.input : r.expected_save;
