@@ -1,0 +1,50 @@
+/**
+ * Stable identities for findings, so that a finding accepted in a baseline
+ * (or an alert in code scanning) is recognised again after the dump changes
+ * around it. A fingerprint ignores where the finding is (line numbers move)
+ * and what Docker regenerates on its own (bridge ids, container addresses,
+ * veth names, rule counters); it keeps what the finding is about (rule id,
+ * message, the rule's text).
+ */
+import { createHash } from 'node:crypto';
+import type { Finding } from './types.js';
+
+const VOLATILE: readonly [RegExp, string][] = [
+  [/\[\d+:\d+\]/g, '[*]'],
+  [/\bbr-[0-9a-f]{12}\b/g, 'br-*'],
+  [/\bveth[0-9a-f]{7}\b/g, 'veth*'],
+  [/\b[0-9a-f]{64}\b|\b[0-9a-f]{12}\b/g, '<id>'],
+  [/\b(?:\d{1,3}\.){3}\d{1,3}(?:\/32)?(?![\d/])/g, '<addr>'],
+  [/(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:\/128)?(?![\w:/])/gi, '<addr6>'],
+];
+
+/** The finding's text with Docker's regenerated names and host addresses masked. */
+export function normalizeForFingerprint(text: string): string {
+  let normalized = text.trim();
+  for (const [pattern, replacement] of VOLATILE) normalized = normalized.replace(pattern, replacement);
+  return normalized;
+}
+
+/**
+ * One fingerprint per finding of one file, in the order given: a hash of the
+ * rule id, the normalized message and the normalized source line, followed by
+ * `:N` when the same hash occurs more than once (N counts from 1 in order).
+ */
+export function fingerprintFindings(findings: readonly Finding[], source: string): string[] {
+  const lines = source.split('\n');
+  const seen = new Map<string, number>();
+  return findings.map((finding) => {
+    const line = lines[finding.span.line - 1] ?? '';
+    const hash = createHash('sha256')
+      .update(finding.ruleId)
+      .update('\0')
+      .update(normalizeForFingerprint(finding.message))
+      .update('\0')
+      .update(normalizeForFingerprint(line))
+      .digest('hex')
+      .slice(0, 32);
+    const count = (seen.get(hash) ?? 0) + 1;
+    seen.set(hash, count);
+    return `${hash}:${count}`;
+  });
+}
