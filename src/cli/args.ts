@@ -27,16 +27,20 @@ export interface DockerSettings {
   dockerVersion?: string;
 }
 
+/** The host's own addresses and routes (--host-addr, --route), for the packet model. */
+export interface TopologySettings {
+  hostAddrs: string[];
+  routes: { cidr: string; iface: string }[];
+}
+
 /** How to rebuild the host for the packet model (trace, reach). */
-export interface HostSettings {
+export interface HostSettings extends TopologySettings {
   file: string;
   ip6File?: string;
   format: 'text' | 'json';
   color?: boolean;
   parse: ParseSettings;
   docker: DockerSettings;
-  hostAddrs: string[];
-  routes: { cidr: string; iface: string }[];
 }
 
 /** One packet for `trace`, as given on the command line. */
@@ -62,6 +66,9 @@ export type ParsedCommand =
       color?: boolean;
       parse: ParseSettings;
       docker: DockerSettings;
+      /** Prove reachability with the packet model when Docker state is given. */
+      reach: boolean;
+      topology: TopologySettings;
     }
   | { command: 'fmt'; file?: string; check: boolean; color?: boolean; parse: ParseSettings }
   | { command: 'rules'; format: FormatterName; color?: boolean }
@@ -103,17 +110,21 @@ function withDumpOptions<T>(y: Argv<T>) {
     });
 }
 
+function withTopologyOptions<T>(y: Argv<T>) {
+  return y
+    .option('host-addr', { type: 'string', array: true, description: 'A local address of the host, ADDR[/BITS][=IFACE] (repeatable)' })
+    .option('route', { type: 'string', array: true, description: 'A route, CIDR=IFACE (repeatable; 0.0.0.0/0=eth0 is the default route)' });
+}
+
 function withHostOptions<T>(y: Argv<T>) {
-  return withColor(withDumpOptions(y))
+  return withTopologyOptions(withColor(withDumpOptions(y)))
     .positional('file', { type: 'string', description: 'iptables-save dump of the host' })
     .option('ip6', { type: 'string', description: 'ip6tables-save dump of the same host (IPv6 packets)' })
     .option('format', { choices: ['text', 'json'] as const, default: 'text' as 'text' | 'json', description: 'Output format' })
     .option('docker-networks', { type: 'string', description: 'JSON of `docker network inspect $(docker network ls -q)`' })
     .option('docker-containers', { type: 'string', description: 'JSON of `docker inspect $(docker ps -q)`' })
     .option('policy', { type: 'string', description: 'Docker policy file (YAML or JSON)' })
-    .option('docker-version', { type: 'string', description: 'Docker version of the host, e.g. 20.10.24' })
-    .option('host-addr', { type: 'string', array: true, description: 'A local address of the host, ADDR[/BITS][=IFACE] (repeatable)' })
-    .option('route', { type: 'string', array: true, description: 'A route, CIDR=IFACE (repeatable; 0.0.0.0/0=eth0 is the default route)' });
+    .option('docker-version', { type: 'string', description: 'Docker version of the host, e.g. 20.10.24' });
 }
 
 function buildParser(): Argv {
@@ -127,7 +138,7 @@ function buildParser(): Argv {
     .wrap(100)
     .usage('$0 <command> [options]\n\nLint iptables-save and iptables -S dumps of (Docker) hosts, offline.')
     .command('check [files..]', 'Lint dumps: FILEs, glob patterns, or - / nothing for stdin', (y) =>
-      withColor(withDumpOptions(y))
+      withTopologyOptions(withColor(withDumpOptions(y)))
         .positional('files', { type: 'string', array: true, description: 'Dump files or glob patterns (quoted); - is stdin' })
         .option('format', { choices: formatterNames, default: 'stylish' as FormatterName, description: 'Output format' })
         .option('fail-on', {
@@ -141,6 +152,11 @@ function buildParser(): Argv {
         .option('docker-containers', { type: 'string', description: 'JSON of `docker inspect $(docker ps -q)`: audit published ports against these containers' })
         .option('policy', { type: 'string', description: 'Policy file (YAML or JSON, schemas/docker-policy.schema.json): intended networks, ports and DOCKER-USER rules' })
         .option('docker-version', { type: 'string', description: 'Docker version of the host (e.g. 20.10.24): overrides the generation detected from the dump' })
+        .option('reach', {
+          type: 'boolean',
+          default: true,
+          description: 'With Docker state: also prove isolation and exposure with the packet model (reach/* findings, as `iptlint reach`); --no-reach skips it',
+        })
         .example('$0 check iptables.rules ip6tables.rules --docker-networks net.json --docker-containers ctr.json', 'Audit a Docker host against its own state')
         .example('sudo iptables-save | $0 check', 'Lint the live ruleset')
         .example('$0 check examples/docker-host.rules', 'Lint a saved dump')
@@ -212,6 +228,7 @@ interface RawArgs extends PacketSettings {
   hostAddr?: string[];
   route?: string[];
   batch?: boolean;
+  reach?: boolean;
 }
 
 /**
@@ -252,6 +269,8 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
         ...(color === undefined ? {} : { color }),
         parse,
         docker: dockerSettings(args),
+        reach: args.reach ?? true,
+        topology: topologySettings(args),
       };
     case 'fmt': {
       const files = [...(args.file === undefined ? [] : [String(args.file)]), ...afterDashes].map(restoreStdin);
@@ -301,9 +320,12 @@ function hostSettings(args: RawArgs, color: boolean | undefined, parse: ParseSet
     ...(color === undefined ? {} : { color }),
     parse,
     docker: dockerSettings(args),
-    hostAddrs: (args.hostAddr ?? []).map(String),
-    routes: (args.route ?? []).map(parseRoute),
+    ...topologySettings(args),
   };
+}
+
+function topologySettings(args: RawArgs): TopologySettings {
+  return { hostAddrs: (args.hostAddr ?? []).map(String), routes: (args.route ?? []).map(parseRoute) };
 }
 
 function parseRoute(text: string): { cidr: string; iface: string } {

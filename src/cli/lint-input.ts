@@ -22,6 +22,8 @@ export type PreparedInput =
 
 export interface LintedInput {
   findings: Finding[];
+  /** The analyses the lint rules shared (see LintOptions.analyses), for later stages. */
+  analyses: Map<string, unknown>;
   /** The dump could not be fully parsed: exit 2 whatever --fail-on says. */
   syntaxErrors: boolean;
   format?: DumpFormat;
@@ -37,11 +39,12 @@ export function prepareInput(file: string, text: string, settings: ParseSettings
 }
 
 export function lintPrepared(prepared: PreparedInput, docker: DockerInputs | undefined): LintedInput {
-  if (prepared.kind === 'binary') return { findings: [prepared.finding], syntaxErrors: true };
+  const analyses = new Map<string, unknown>();
+  if (prepared.kind === 'binary') return { findings: [prepared.finding], analyses, syntaxErrors: true };
   const { parse: result, model } = prepared;
-  const findings = [...parseErrorFindings(result), ...lint(model, docker ? { inputs: { docker } } : {})];
+  const findings = [...parseErrorFindings(result), ...lint(model, docker ? { inputs: { docker }, analyses } : { analyses })];
   findings.sort(compareFindings);
-  return { findings, syntaxErrors: result.errors.length > 0, format: result.format, family: result.family };
+  return { findings, analyses, syntaxErrors: result.errors.length > 0, format: result.format, family: result.family };
 }
 
 /** The first dump of the other address family, if several dumps were given together. */

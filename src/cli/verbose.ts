@@ -3,13 +3,10 @@
  * it — the Docker generation, the facts that decided it, and where the
  * expected Docker state came from.
  */
-import { analyzeDocker } from '../docker/index.js';
-import type { DockerInputs } from '../docker/types.js';
+import type { DockerAnalysis } from '../docker/types.js';
 import { neutralize } from '../formatters/terminal-text.js';
-import type { Model } from '../model/types.js';
 
-export function describeGeneration(file: string, model: Model, docker: DockerInputs | undefined): string {
-  const analysis = analyzeDocker(model, docker);
+export function describeGeneration(file: string, analysis: DockerAnalysis): string {
   const { detection } = analysis;
   const lines: string[] = [];
   if (detection.generation === null) {

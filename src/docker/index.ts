@@ -4,5 +4,5 @@ export { detectGeneration } from './detect-generation.js';
 export { generationOfVersion, parseDockerVersion } from './docker-version.js';
 export { DockerInputError, formatKeyPath } from './input-error.js';
 export { isDockerInputs, loadDockerInputs, type DockerInputPaths } from './load-inputs.js';
-export { activeDockerAnalysis, dockerAnalysis, dockerInputsOf } from './rule-context.js';
+export { activeDockerAnalysis, dockerAnalysis, dockerInputsOf, lintedDockerAnalysis } from './rule-context.js';
 export type * from './types.js';

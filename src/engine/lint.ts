@@ -12,7 +12,7 @@ const FILE_START: Span = { line: 1, column: 1, endLine: 1, endColumn: 1, offset:
 
 export function lint(model: Model, options: LintOptions = {}): Finding[] {
   const findings: Finding[] = [];
-  const memo = new Map<string, unknown>();
+  const memo = options.analyses ?? new Map<string, unknown>();
   const file = model.source.file;
   for (const rule of options.rules ?? allRules) {
     const severity = options.severity?.[rule.meta.id] ?? rule.meta.severity;

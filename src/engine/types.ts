@@ -75,4 +75,9 @@ export interface LintOptions {
   severity?: Readonly<Record<string, Severity | 'off'>>;
   /** Extra inputs passed through to rules (`RuleContext.inputs`). */
   inputs?: LintInputs;
+  /**
+   * Where `RuleContext.memo` keeps shared analyses; pass a map to read them
+   * after linting (e.g. the Docker analysis) instead of computing them again.
+   */
+  analyses?: Map<string, unknown>;
 }

@@ -4,6 +4,7 @@
  */
 import type { DumpFormat, Family } from '../../grammar/ast.js';
 import type { Finding, Severity } from '../engine/types.js';
+import type { ReachJson } from '../packet/reach-render.js';
 
 export interface CheckedFileReport {
   status: 'checked';
@@ -15,6 +16,11 @@ export interface CheckedFileReport {
   /** What the parser took the input to be. */
   format?: DumpFormat;
   family?: Family;
+  /**
+   * The packet model's reachability report for this (IPv4) dump, when Docker
+   * state was given: isolation matrix, outbound access, exposure, DOCKER-USER.
+   */
+  reach?: ReachJson;
 }
 
 /** An input that could not be read at all (missing file, directory, permission). */

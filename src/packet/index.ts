@@ -28,7 +28,7 @@ export {
   type ReachReport,
 } from './reach.js';
 export { describeWitness, REACH_RULES, reachFindings, type ReachFindingOptions, type ReachRuleId } from './reach-findings.js';
-export { reachJson, renderReach, type ReachRenderOptions, type RuleRef, type WitnessJson } from './reach-render.js';
+export { reachJson, renderReach, type ReachJson, type ReachRenderOptions, type RuleRef, type WitnessJson } from './reach-render.js';
 export type { ReachStatus, Witness, WitnessPacket } from './reach-query.js';
 
 // Lower level: one connection or one packet-space question.

@@ -9,7 +9,7 @@ import type { Rule } from '../model/types.js';
 import { ruleText } from './evaluator.js';
 import { colors, type Colors } from './paint.js';
 import { describeWitness } from './reach-findings.js';
-import type { Exposure, ReachReport } from './reach.js';
+import type { DockerUserCheck, Exposure, MatrixCell, OutboundEntry, ReachReport } from './reach.js';
 import type { ReachStatus, Witness } from './reach-query.js';
 
 const FAMILY_LABEL: Record<Family, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
@@ -180,8 +180,25 @@ function witnessJson(witness: Witness | undefined): WitnessJson | undefined {
   return { ...rest, ...(decidedBy ? { decidedBy: ruleRef(decidedBy) } : {}), summary: describeWitness(witness) };
 }
 
+type WithWitnessJson<T extends { witness?: Witness }> = Omit<T, 'witness'> & { witness?: WitnessJson };
+type DockerUserMiss = DockerUserCheck['missesPorts'][number];
+
+/** `reachJson`'s shape: the report with rules as references and witnesses with their paths. */
+export interface ReachJson {
+  families: ReachReport['families'];
+  networks: ReachReport['networks'];
+  matrix: WithWitnessJson<MatrixCell>[];
+  containerPairs: ReachReport['containerPairs'];
+  outbound: WithWitnessJson<OutboundEntry>[];
+  exposure: (WithWitnessJson<Omit<Exposure, 'dnatRule'>> & { dnatRule?: RuleRef })[];
+  dockerUser: (Omit<DockerUserCheck, 'rule' | 'missesPorts'> & { rule: RuleRef; missesPorts: WithWitnessJson<DockerUserMiss>[] })[];
+  findings: readonly Finding[];
+  notes: string[];
+  stats: ReachReport['stats'];
+}
+
 /** The report as plain JSON (rules as references, witnesses with their paths). */
-export function reachJson(report: ReachReport, findings: readonly Finding[]): unknown {
+export function reachJson(report: ReachReport, findings: readonly Finding[]): ReachJson {
   return {
     families: report.families,
     networks: report.networks,

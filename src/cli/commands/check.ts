@@ -1,4 +1,6 @@
+import { lintedDockerAnalysis } from '../../docker/index.js';
 import type { DockerInputs } from '../../docker/types.js';
+import { compareFindings } from '../../engine/lint.js';
 import { formatters } from '../../formatters/index.js';
 import type { FileReport } from '../../formatters/types.js';
 import type { ParsedCommand } from '../args.js';
@@ -7,6 +9,7 @@ import { decodeDump } from '../decode.js';
 import { ExitCode, reachesThreshold } from '../exit-code.js';
 import { loadInput, refuseTerminalStdin, resolveInputs } from '../inputs.js';
 import type { CliIo } from '../io.js';
+import { reachOfChecks, type CheckedInput } from '../check-reach.js';
 import { companionOf, lintPrepared, prepareInput, type PreparedInput } from '../lint-input.js';
 import { printInputError } from '../report-input-error.js';
 import { tool } from '../version.js';
@@ -36,22 +39,33 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
   }
 
   const inputs = prepared.map((entry) => entry.input);
-  for (const { input, source } of prepared) {
+  const checked: CheckedInput[] = inputs.map((input) => {
     const companionModel = companionOf(input, inputs);
     const dockerInputs: DockerInputs | undefined =
       docker || companionModel ? { kind: 'docker-inputs', files: {}, ...docker, ...(companionModel ? { companionModel } : {}) } : undefined;
-    if (cmd.verbose && input.kind === 'parsed') io.stderr(describeGeneration(input.file, input.model, dockerInputs));
     const linted = lintPrepared(input, dockerInputs);
+    if (cmd.verbose && input.kind === 'parsed') {
+      io.stderr(describeGeneration(input.file, lintedDockerAnalysis(linted.analyses, input.model, dockerInputs)));
+    }
+    return { input, linted, docker: dockerInputs };
+  });
+  const reach = docker && cmd.reach ? reachOfChecks(checked, cmd.topology) : undefined;
+
+  checked.forEach(({ input, linted }, index) => {
     if (linted.syntaxErrors) failed = true;
+    const reachFindings = reach?.findings.get(input.file) ?? [];
+    const all = reachFindings.length > 0 ? [...linted.findings, ...reachFindings].sort(compareFindings) : linted.findings;
+    const reachReport = reach?.reports.get(input.file);
     reports.push({
       status: 'checked',
       file: input.file,
-      source,
-      findings: cmd.quiet ? linted.findings.filter((finding) => finding.severity === 'error') : linted.findings,
+      source: prepared[index]?.source ?? '',
+      findings: cmd.quiet ? all.filter((finding) => finding.severity === 'error') : all,
       ...(linted.format ? { format: linted.format } : {}),
       ...(linted.family ? { family: linted.family } : {}),
+      ...(reachReport ? { reach: reachReport } : {}),
     });
-  }
+  });
 
   const format = formatters[cmd.format];
   io.stdout(format(reports, { color: cmd.color ?? io.colorByDefault, tool }));

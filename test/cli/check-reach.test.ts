@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { runCli, runJson } from './run-cli.js';
+
+const capture = (scenario: string) => `fixtures/docker/${scenario}`;
+const stateArgs = (scenario: string) => [
+  '--docker-networks',
+  `${capture(scenario)}/networks.json`,
+  '--docker-containers',
+  `${capture(scenario)}/containers.json`,
+];
+const reachIds = (findings: readonly { ruleId: string }[]) => findings.map((finding) => finding.ruleId).filter((id) => id.startsWith('reach/'));
+
+describe('check joins the packet model when Docker state is given (real lab captures)', () => {
+  it('proves the isolation gap that a deleted isolation rule opens, naming both networks', () => {
+    const { json, code } = runJson(['check', `${capture('broken-isolation-deleted')}/iptables.rules`, ...stateArgs('broken-isolation-deleted')]);
+    const gaps = json.findings.filter((finding) => finding.ruleId === 'reach/isolation-gap');
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]?.message).toMatch(/network "appnet" \(br-36785ab7e582\) can open connections to network "dbnet"/);
+    expect(gaps[0]?.message).toMatch(/witness tcp 172\.18\.0\.\d+:\d+ → 172\.19\.0\.\d+:80/);
+    expect(code).toBe(1);
+  });
+
+  it('reports the same reach findings as `iptlint reach` on the same host', () => {
+    for (const scenario of ['broken-forward-policy-accept', 'broken-docker-user-hostport', 'multi-network']) {
+      const dump = `${capture(scenario)}/iptables.rules`;
+      const checked = runJson(['check', dump, ...stateArgs(scenario)]).json;
+      const reach = runCli(['reach', dump, ...stateArgs(scenario), '--format', 'json']);
+      const reachFindings = (JSON.parse(reach.stdout) as { findings: { ruleId: string; span: { line: number } }[] }).findings;
+      const fromCheck = checked.findings.filter((finding) => finding.ruleId.startsWith('reach/')).map((finding) => `${finding.ruleId}@${finding.line}`);
+      expect(fromCheck.sort(), scenario).toEqual(reachFindings.map((finding) => `${finding.ruleId}@${finding.span.line}`).sort());
+    }
+  });
+
+  it('a healthy host has no isolation gap and no unexpected exposure', () => {
+    const { json } = runJson(['check', `${capture('multi-network')}/iptables.rules`, ...stateArgs('multi-network')]);
+    expect(reachIds(json.findings).filter((id) => id !== 'reach/direct-container-access')).toEqual([]);
+  });
+
+  it('FORWARD policy ACCEPT exposes unpublished ports', () => {
+    const { json } = runJson(['check', `${capture('broken-forward-policy-accept')}/iptables.rules`, ...stateArgs('broken-forward-policy-accept')]);
+    expect(reachIds(json.findings)).toContain('reach/unexpected-exposure');
+  });
+
+  it('IPv6 findings land in the ip6tables dump given beside the iptables one', () => {
+    const dir = capture('ipv6');
+    const { json } = runJson(['check', `${dir}/iptables.rules`, `${dir}/ip6tables.rules`, ...stateArgs('ipv6')]);
+    const files = new Set(json.findings.filter((finding) => finding.ruleId.startsWith('reach/')).map((finding) => finding.file));
+    expect(files).toEqual(new Set([`${dir}/iptables.rules`, `${dir}/ip6tables.rules`]));
+  });
+
+  it('--no-reach and a missing Docker state leave the packet model out', () => {
+    const dump = `${capture('broken-isolation-deleted')}/iptables.rules`;
+    expect(reachIds(runJson(['check', dump, ...stateArgs('broken-isolation-deleted'), '--no-reach']).json.findings)).toEqual([]);
+    expect(reachIds(runJson(['check', dump]).json.findings)).toEqual([]);
+  });
+
+  it('a bad --host-addr is a usage error naming the value', () => {
+    const result = runCli(['check', `${capture('multi-network')}/iptables.rules`, ...stateArgs('multi-network'), '--host-addr', 'bogus']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/not an address or ADDR\/BITS: "bogus"\nhint: check --host-addr/);
+  });
+});
