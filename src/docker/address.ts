@@ -34,15 +34,46 @@ export function natAddress(address: string): string {
   return familyOfAddress(host) === 'ipv6' ? `[${host}]` : host;
 }
 
-export function addressInCidr(address: string, cidr: string): boolean {
-  try {
-    const host = ipaddr.parse(hostOf(address));
-    const [range, bits] = ipaddr.parseCIDR(cidr);
-    if (host.kind() !== range.kind()) return false;
-    return host.match([range, bits]);
-  } catch {
-    return false;
+type Parsed = ReturnType<typeof ipaddr.parse>;
+
+// Docker hosts ask the same few subnets about the same few hundred addresses, thousands of times.
+const CACHE_LIMIT = 100_000;
+const parsedHosts = new Map<string, Parsed | null>();
+const parsedCidrs = new Map<string, [Parsed, number] | null>();
+
+function parseHost(address: string): Parsed | null {
+  let parsed = parsedHosts.get(address);
+  if (parsed === undefined) {
+    try {
+      parsed = ipaddr.parse(hostOf(address));
+    } catch {
+      parsed = null;
+    }
+    if (parsedHosts.size >= CACHE_LIMIT) parsedHosts.clear();
+    parsedHosts.set(address, parsed);
   }
+  return parsed;
+}
+
+function parseCidr(cidr: string): [Parsed, number] | null {
+  let parsed = parsedCidrs.get(cidr);
+  if (parsed === undefined) {
+    try {
+      parsed = ipaddr.parseCIDR(cidr);
+    } catch {
+      parsed = null;
+    }
+    if (parsedCidrs.size >= CACHE_LIMIT) parsedCidrs.clear();
+    parsedCidrs.set(cidr, parsed);
+  }
+  return parsed;
+}
+
+export function addressInCidr(address: string, cidr: string): boolean {
+  const host = parseHost(address);
+  const range = parseCidr(cidr);
+  if (!host || !range || host.kind() !== range[0].kind()) return false;
+  return host.match(range);
 }
 
 export function isLoopbackAddress(address: string): boolean {

@@ -3,7 +3,7 @@
  * so that errors about its content can point at line:column and key path.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { DockerInputError, formatKeyPath, type InputLocation, type KeyPath } from './input-error.js';
 
 export interface StructuredFile {
@@ -35,18 +35,19 @@ function jsonSyntaxMessage(text: string): string | undefined {
   }
 }
 
+/**
+ * A JSON file (what `docker inspect` prints, often megabytes) is parsed with
+ * JSON.parse; the YAML parser, which knows node positions, runs only when an
+ * error has to point somewhere. Anything else goes through the YAML parser.
+ */
 export function parseStructured(file: string, text: string): StructuredFile {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  const [firstError] = document.errors;
-  if (firstError) {
-    const position = lineCounter.linePos(firstError.pos[0]);
-    const reason = jsonSyntaxMessage(text) ?? firstError.message.split('\n')[0] ?? firstError.message;
-    throw new DockerInputError(file, `not valid JSON/YAML: ${reason}`, { location: { line: position.line, column: position.col } });
-  }
-  const value: unknown = document.toJS({ maxAliasCount: 100 });
+  const json = /^\s*[[{]/.test(text) ? parseJson(text) : undefined;
+  let parsed: { document: Document.Parsed; lineCounter: LineCounter } | undefined;
+  const positioned = () => (parsed ??= parseYaml(file, text));
+  const value: unknown = json ? json.value : positioned().document.toJS({ maxAliasCount: 100 });
 
   const locate = (path: KeyPath): InputLocation | undefined => {
+    const { document, lineCounter } = positioned();
     for (let length = path.length; length >= 0; length--) {
       const node: unknown = length === 0 ? document.contents : document.getIn(path.slice(0, length), true);
       if (isNode(node) && node.range) {
@@ -61,6 +62,60 @@ export function parseStructured(file: string, text: string): StructuredFile {
     return new DockerInputError(file, message, { keyPath: formatKeyPath(path), ...(location ? { location } : {}) });
   };
   return { file, value, locate, error };
+}
+
+/** The value when the text is valid JSON with unique keys per object; undefined sends it to the YAML parser (and its errors). */
+function parseJson(text: string): { value: unknown } | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return hasDuplicateKey(text) ? undefined : { value };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * JSON.parse keeps the last of repeated keys silently; the YAML parser
+ * reports them. A cheap scan finds repeats in well-formed JSON text.
+ */
+const KEY = /"((?:[^"\\]|\\.)*)"\s*:/y;
+const STRING = /"(?:[^"\\]|\\.)*"/y;
+
+function hasDuplicateKey(text: string): boolean {
+  const stack: (Set<string> | null)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') {
+      KEY.lastIndex = i;
+      const match = KEY.exec(text);
+      const keys = stack[stack.length - 1];
+      if (match && keys) {
+        const name = JSON.parse(`"${match[1] ?? ''}"`) as string;
+        if (keys.has(name)) return true;
+        keys.add(name);
+        i = KEY.lastIndex - 1;
+        continue;
+      }
+      STRING.lastIndex = i;
+      STRING.exec(text);
+      i = STRING.lastIndex - 1;
+    } else if (char === '{') stack.push(new Set());
+    else if (char === '[') stack.push(null);
+    else if (char === '}' || char === ']') stack.pop();
+  }
+  return false;
+}
+
+function parseYaml(file: string, text: string): { document: Document.Parsed; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const [firstError] = document.errors;
+  if (firstError) {
+    const position = lineCounter.linePos(firstError.pos[0]);
+    const reason = jsonSyntaxMessage(text) ?? firstError.message.split('\n')[0] ?? firstError.message;
+    throw new DockerInputError(file, `not valid JSON/YAML: ${reason}`, { location: { line: position.line, column: position.col } });
+  }
+  return { document, lineCounter };
 }
 
 export function readStructuredFile(file: string): StructuredFile {

@@ -37,6 +37,13 @@ describe('inspect JSON', () => {
     });
   });
 
+  it('a JSON file with a repeated key is refused at the repeat (JSON.parse would keep the last silently)', () => {
+    const path = tempFile('networks.json', '[\n  {"Name": "bridge",\n   "Name": "other", "Driver": "bridge"}\n]\n');
+    const error = loadError(() => loadDockerInputs({ networksPath: path }));
+    expect(error.message).toContain('not valid JSON/YAML: Map keys must be unique');
+    expect(error.location).toEqual({ line: 3, column: 4 });
+  });
+
   it('invalid JSON: file, line and column', () => {
     const path = tempFile('networks.json', '[\n  {"Name": "bridge",\n   "Driver": "bridge" "IPAM": {}}\n]\n');
     const error = loadError(() => loadDockerInputs({ networksPath: path }));
