@@ -152,7 +152,7 @@ function buildParser(): Argv {
         .example('sudo iptables-save | $0 check', 'Lint the live ruleset')
         .example('$0 check examples/docker-host.rules', 'Lint a saved dump')
         .example("$0 check 'dumps/*.rules' --format json", 'Many dumps, JSON output')
-        .example('$0 check --format sarif --output iptlint.sarif rules.v4', 'SARIF for GitHub code scanning')
+        .example('$0 check rules.v4 --format sarif -o iptlint.sarif', 'SARIF for GitHub code scanning')
         .example('iptables -S | $0 check --input-format list', 'Lint an iptables -S listing')
         .epilog(EPILOG),
     )
