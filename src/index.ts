@@ -12,7 +12,12 @@ export {
   formatterNames,
   formatJson,
   formatStylish,
+  formatSarif,
+  formatJunit,
+  formatGithub,
+  formatPrometheus,
   toJsonReport,
+  toSarifLog,
   neutralize,
   summarize,
 } from './formatters/index.js';
@@ -33,8 +38,11 @@ export type {
   JsonFinding,
   JsonLocation,
   JsonReport,
+  SarifLog,
   SeverityCounts,
   Summary,
+  ToolInfo,
   UnreadableFileReport,
 } from './formatters/index.js';
+export { writeFileAtomic, OutputFileError } from './cli/output-file.js';
 export type { JsonRuleEntry, JsonRuleList } from './formatters/rule-list-json.js';

@@ -5,7 +5,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import type { DumpFormat, Family } from '../../grammar/ast.js';
-import { formatterNames, type FormatterName } from '../formatters/names.js';
+import { formatterNames, ruleListFormatNames, type FormatterName, type RuleListFormatName } from '../formatters/names.js';
 import { failOnChoices, type FailOn } from './exit-code.js';
 import { UsageError } from './usage-error.js';
 import { toolName, toolVersion } from './version.js';
@@ -60,6 +60,8 @@ export type ParsedCommand =
       command: 'check';
       files: string[];
       format: FormatterName;
+      /** Write the report to this file (atomically) instead of stdout. */
+      output?: string;
       failOn: FailOn;
       quiet: boolean;
       verbose: boolean;
@@ -71,7 +73,7 @@ export type ParsedCommand =
       topology: TopologySettings;
     }
   | { command: 'fmt'; file?: string; check: boolean; color?: boolean; parse: ParseSettings }
-  | { command: 'rules'; format: FormatterName; color?: boolean }
+  | { command: 'rules'; format: RuleListFormatName; color?: boolean }
   | ({ command: 'trace'; packet: PacketSettings; batch: boolean } & HostSettings)
   | ({ command: 'reach' } & HostSettings)
   /** --help / --version: print `text` to stdout and exit 0. */
@@ -141,6 +143,11 @@ function buildParser(): Argv {
       withTopologyOptions(withColor(withDumpOptions(y)))
         .positional('files', { type: 'string', array: true, description: 'Dump files or glob patterns (quoted); - is stdin' })
         .option('format', { choices: formatterNames, default: 'stylish' as FormatterName, description: 'Output format' })
+        .option('output', {
+          alias: 'o',
+          type: 'string',
+          description: 'Write the report to FILE instead of stdout (atomically: the old FILE stays if writing fails)',
+        })
         .option('fail-on', {
           choices: failOnChoices,
           default: 'error' as FailOn,
@@ -161,6 +168,7 @@ function buildParser(): Argv {
         .example('sudo iptables-save | $0 check', 'Lint the live ruleset')
         .example('$0 check examples/docker-host.rules', 'Lint a saved dump')
         .example("$0 check 'dumps/*.rules' --format json", 'Many dumps, JSON output')
+        .example('$0 check rules.v4 --format sarif -o iptlint.sarif', 'SARIF for GitHub code scanning')
         .example('iptables -S | $0 check --input-format list', 'Lint an iptables -S listing')
         .epilog(EPILOG),
     )
@@ -193,7 +201,7 @@ function buildParser(): Argv {
     )
     .command('rules', 'List the lint rules', (y) =>
       withColor(y)
-        .option('format', { choices: formatterNames, default: 'stylish' as FormatterName, description: 'Output format' })
+        .option('format', { choices: ruleListFormatNames, default: 'stylish' as RuleListFormatName, description: 'Output format' })
         .example('$0 rules --format json', 'Rule metadata as JSON'),
     )
     .example('sudo iptables-save | $0 check', 'Lint the live ruleset')
@@ -212,6 +220,7 @@ interface RawArgs extends PacketSettings {
   files?: string[];
   file?: string;
   format?: FormatterName | 'text';
+  output?: string;
   failOn?: FailOn;
   quiet?: boolean;
   verbose?: boolean;
@@ -263,6 +272,7 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
         command: 'check',
         files: [...(args.files ?? []), ...afterDashes].map((file) => restoreStdin(String(file))),
         format: lintFormat(args.format),
+        ...outputPath(args.output),
         failOn: args.failOn ?? 'error',
         quiet: args.quiet ?? false,
         verbose: args.verbose ?? false,
@@ -288,7 +298,7 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
     case 'reach':
       return { command: 'reach', ...hostSettings(args, color, parse) };
     case 'rules':
-      return { command: 'rules', format: lintFormat(args.format), ...(color === undefined ? {} : { color }) };
+      return { command: 'rules', format: args.format === 'json' ? 'json' : 'stylish', ...(color === undefined ? {} : { color }) };
     case '':
       throw new UsageError('missing command', `use one of: ${commandNames.join(', ')} (e.g. 'iptlint check dump.rules'); 'iptlint --help' for more`);
     default:
@@ -310,6 +320,13 @@ function parseSettings(args: RawArgs): ParseSettings {
 /** yargs has already restricted --format to the command's own choices. */
 function lintFormat(format: RawArgs['format']): FormatterName {
   return format === undefined || format === 'text' ? 'stylish' : format;
+}
+
+/** `--output -` is stdout, like no --output; an empty name would write nowhere, so it is refused. */
+function outputPath(path: string | undefined): { output?: string } {
+  if (path === undefined || restoreStdin(path) === '-') return {};
+  if (path === '') throw new UsageError('--output needs a file name', 'write e.g. --output iptlint.sarif, or leave --output out to print to stdout');
+  return { output: path };
 }
 
 function hostSettings(args: RawArgs, color: boolean | undefined, parse: ParseSettings): HostSettings {

@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto';
 import type { Finding } from './types.js';
 
 const VOLATILE: readonly [RegExp, string][] = [
+  // Messages point at other lines ("after Docker's DNAT (line 63)"), which move with the finding.
+  [/\blines? \d+\b/g, 'line <n>'],
   [/\[\d+:\d+\]/g, '[*]'],
   [/\bbr-[0-9a-f]{12}\b/g, 'br-*'],
   [/\bveth[0-9a-f]{7}\b/g, 'veth*'],

@@ -33,10 +33,21 @@ export interface UnreadableFileReport {
 
 export type FileReport = CheckedFileReport | UnreadableFileReport;
 
+export interface ToolInfo {
+  name: string;
+  version: string;
+  /** The project's home page; rule docs are linked below it (`<informationUri>/blob/main/docs/rules/<id>.md`). */
+  informationUri?: string;
+}
+
 export interface FormatOptions {
   /** Emit ANSI colours (stylish only). */
   color: boolean;
-  tool: { name: string; version: string };
+  tool: ToolInfo;
+  /** Directory that relative report paths are relative to (SARIF URIs); default: paths are used as given. */
+  cwd?: string;
+  /** Time of the scan (Prometheus timestamp, SARIF invocation); default: now. */
+  now?: Date;
 }
 
 export type Formatter = (reports: readonly FileReport[], options: FormatOptions) => string;

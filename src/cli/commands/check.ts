@@ -11,6 +11,7 @@ import { loadInput, refuseTerminalStdin, resolveInputs } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { reachOfChecks, type CheckedInput } from '../check-reach.js';
 import { companionOf, lintPrepared, prepareInput, type PreparedInput } from '../lint-input.js';
+import { writeOutput } from '../output-file.js';
 import { printInputError } from '../report-input-error.js';
 import { tool } from '../version.js';
 import { describeGeneration } from '../verbose.js';
@@ -68,7 +69,10 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
   });
 
   const format = formatters[cmd.format];
-  io.stdout(format(reports, { color: cmd.color ?? io.colorByDefault, tool }));
+  // A report written to a file is read later, not on this terminal: no colours there.
+  const text = format(reports, { color: cmd.output === undefined && (cmd.color ?? io.colorByDefault), tool, cwd: io.cwd });
+  if (cmd.output === undefined) io.stdout(text);
+  else if (!writeOutput(cmd.output, text, io)) return ExitCode.failure;
 
   if (failed) return ExitCode.failure;
   const failing = reports.some(
