@@ -66,3 +66,16 @@ export function parseStructured(file: string, text: string): StructuredFile {
 export function readStructuredFile(file: string): StructuredFile {
   return parseStructured(file, readText(file));
 }
+
+/**
+ * A value that never was a file (e.g. JSON from the Docker Engine API):
+ * errors name `file` and the key path, without a line and column.
+ */
+export function structuredValue(file: string, value: unknown): StructuredFile {
+  return {
+    file,
+    value,
+    locate: () => undefined,
+    error: (path, message) => new DockerInputError(file, message, { keyPath: formatKeyPath(path) }),
+  };
+}
