@@ -179,6 +179,17 @@ describe('scan --live on the real-Docker lab', () => {
           }),
         ]);
         expect(scan.code).toBe(0);
+
+        // CAP_NET_ADMIN and CAP_NET_RAW are all it takes (docs/scheduled-scans.md); without NET_RAW the legacy backend is unreadable.
+        const withCaps = (caps: string) =>
+          run('nsenter', [`--net=${nsPath}`, 'setpriv', '--inh-caps=-all', '--ambient-caps=-all', `--bounding-set=-all,${caps}`, process.execPath, BIN, 'scan', '--live', '--docker-host', `unix://${work}/no-docker.sock`, '--format', 'json']);
+        const enough = await withCaps('+net_admin,+net_raw');
+        expect(enough.code).toBe(0);
+        expect(JSON.parse(enough.stdout)).toEqual(report);
+        const noRaw = await withCaps('+net_admin');
+        expect(noRaw.code).toBe(2);
+        expect(noRaw.stderr).toMatch(/^iptlint: cannot read 'live:iptables-save \(legacy\)': iptables-legacy-save failed \(exit 1\): iptables-save v[\d.]+ \(legacy\): Cannot initialize: Permission denied/m);
+        expect(noRaw.stderr).toContain('hint: reading the firewall needs root (or CAP_NET_ADMIN and CAP_NET_RAW): run the scan as root');
       } finally {
         await run('ip', ['netns', 'delete', ns]);
       }
