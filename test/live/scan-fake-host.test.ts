@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { canDropRoot, STACK_FRAME } from '../cli/run-cli.js';
+import { compileSchema } from '../cli/schemas.js';
 import { fakeDocker, fakeHost, OTHER_PROGRAMS, renameFiles, runCliAsync, type FakeHost } from './fake-host.js';
 
 const capture = (scenario: string) => `fixtures/docker/${scenario}`;
@@ -108,6 +109,8 @@ describe('scan --live: backends', () => {
     });
     const scan = await runCliAsync(['scan', '--live', '--docker-host', `unix://${fake.dir}/absent.sock`, '--format', 'json'], { PATH: fake.binDir });
     const report = JSON.parse(scan.stdout) as JsonReport;
+    const validate = compileSchema('findings.schema.json');
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.files.map((file) => file.file)).toEqual(['live:iptables-save (nft)', 'live:iptables-save (legacy)', 'live:ip6tables-save (nft)']);
     const both = report.findings.filter((finding) => finding.ruleId === 'live/both-backends');
     expect(both).toHaveLength(1);
