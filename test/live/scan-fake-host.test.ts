@@ -5,7 +5,7 @@
  * GET requests reach Docker, and that the scan finds what `check` finds
  * in the same dumps and inspect JSON.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { canDropRoot, STACK_FRAME } from '../cli/run-cli.js';
@@ -237,6 +237,49 @@ describe('scan --live: Docker', () => {
       'iptlint: DOCKER_HOST is "tcp://127.0.0.1:2375": iptlint reads Docker only through a local unix socket (unix:///path/to/docker.sock)\n' +
         'hint: give the socket as --docker-host unix:///path/to/docker.sock\n',
     );
+    expect(fake.calls()).toEqual([]);
+  });
+});
+
+describe('scan --live --policy', () => {
+  it('audits against the policy too, exactly like check with the same policy', async () => {
+    const fake = nftHost('multi-network');
+    const policy = join(fake.dir, 'policy.yaml');
+    writeFileSync(policy, 'version: 1\ndockerUser:\n  restrictExternal: true\n  externalInterfaces: [eth0]\n');
+    const api = await docker(fake, 'multi-network');
+    const scan = await runCliAsync(['scan', '--live', '--policy', policy, '--docker-host', `unix://${api.socket}`, '--format', 'json', '--fail-on', 'never'], { PATH: fake.binDir });
+    const check = await runCliAsync(
+      [
+        'check',
+        `${capture('multi-network')}/iptables.rules`,
+        '--policy',
+        policy,
+        '--docker-networks',
+        `${capture('multi-network')}/networks.json`,
+        '--docker-containers',
+        `${capture('multi-network')}/containers.json`,
+        '--docker-version',
+        serverVersion('multi-network'),
+        '--format',
+        'json',
+        '--fail-on',
+        'never',
+      ],
+      {},
+    );
+    const scanned = renameFiles(scan.stdout, { 'live:iptables-save (nft)': `${capture('multi-network')}/iptables.rules` }) as JsonReport;
+    const checked = JSON.parse(check.stdout) as JsonReport;
+    expect(checked.findings.map((finding) => finding.ruleId)).toContain('docker-user-restricts-external');
+    expect(scanned.findings).toEqual(checked.findings);
+  });
+
+  it('a bad policy file is a located error, exit 2, before anything runs', async () => {
+    const fake = nftHost('multi-network');
+    const policy = join(fake.dir, 'policy.yaml');
+    writeFileSync(policy, 'version: 1\ndockerUser:\n  restrictExternal: maybe\n');
+    const scan = await runCliAsync(['scan', '--live', '--policy', policy, '--docker-host', `unix://${fake.dir}/absent.sock`], { PATH: fake.binDir });
+    expect(scan.code).toBe(2);
+    expect(scan.stderr).toMatch(new RegExp(`^iptlint: ${policy.replaceAll('/', '\\/')}:3:\\d+: .*restrictExternal.*\\nhint: fix the policy file; nothing was scanned\\n$`));
     expect(fake.calls()).toEqual([]);
   });
 });
