@@ -177,8 +177,8 @@ function buildParser(): Argv {
         .example('sudo $0 scan --live', 'Lint the live rulesets with the Docker state from /var/run/docker.sock')
         .example('sudo $0 scan --live --format json --fail-on warning', 'For a scheduled job: JSON, exit 1 on warnings')
         .example('sudo $0 scan --live --docker-host unix:///run/user/1000/docker.sock --require-docker', 'Another daemon; fail when it cannot be asked')
-        .epilog(`Runs only iptables-save/ip6tables-save (and their -nft/-legacy variants) found on PATH, without arguments, and
-GET requests to the Docker socket; never changes the firewall.
+        .epilog(`Runs only iptables-save/ip6tables-save (and their -nft/-legacy variants) found on PATH, with no
+arguments, and sends only GET requests to the Docker socket; never changes the firewall.
 
 ${EPILOG}`),
     )
