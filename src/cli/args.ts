@@ -72,6 +72,21 @@ export type ParsedCommand =
       reach: boolean;
       topology: TopologySettings;
     }
+  | {
+      command: 'scan';
+      format: FormatterName;
+      failOn: FailOn;
+      quiet: boolean;
+      verbose: boolean;
+      color?: boolean;
+      /** `--docker-host`; absent: DOCKER_HOST, then /var/run/docker.sock. */
+      dockerHost?: string;
+      requireDocker: boolean;
+      policyPath?: string;
+      /** For each save program and each Docker API request. */
+      timeoutSeconds: number;
+      output?: string;
+    }
   | { command: 'fmt'; file?: string; check: boolean; color?: boolean; parse: ParseSettings }
   | { command: 'rules'; format: RuleListFormatName; color?: boolean }
   | ({ command: 'trace'; packet: PacketSettings; batch: boolean } & HostSettings)
@@ -79,7 +94,7 @@ export type ParsedCommand =
   /** --help / --version: print `text` to stdout and exit 0. */
   | { command: 'show'; text: string };
 
-const commandNames = ['check', 'fmt', 'rules', 'trace', 'reach'] as const;
+const commandNames = ['check', 'scan', 'fmt', 'rules', 'trace', 'reach'] as const;
 const inputFormats: readonly InputFormat[] = ['auto', 'save', 'list'];
 const families: readonly Family[] = ['ipv4', 'ipv6'];
 
@@ -93,6 +108,22 @@ function withColor<T>(y: Argv<T>) {
     type: 'boolean',
     description: 'Colour the output; --no-color turns it off (default: on for a terminal; NO_COLOR and FORCE_COLOR are honoured)',
   });
+}
+
+function withReportOptions<T>(y: Argv<T>) {
+  return withColor(y)
+    .option('format', { choices: formatterNames, default: 'stylish' as FormatterName, description: 'Output format' })
+    .option('fail-on', {
+      choices: failOnChoices,
+      default: 'error' as FailOn,
+      description: 'Exit 1 when a finding of this severity or worse is reported (never: only syntax and input errors fail)',
+    })
+    .option('quiet', { type: 'boolean', default: false, description: 'Report errors only (warnings and info are dropped, also for --fail-on)' })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      description: 'Write the report to FILE instead of stdout (atomically: the old FILE stays if writing fails)',
+    });
 }
 
 function withDumpOptions<T>(y: Argv<T>) {
@@ -140,20 +171,8 @@ function buildParser(): Argv {
     .wrap(100)
     .usage('$0 <command> [options]\n\nLint iptables-save and iptables -S dumps of (Docker) hosts, offline.')
     .command('check [files..]', 'Lint dumps: FILEs, glob patterns, or - / nothing for stdin', (y) =>
-      withTopologyOptions(withColor(withDumpOptions(y)))
+      withTopologyOptions(withReportOptions(withDumpOptions(y)))
         .positional('files', { type: 'string', array: true, description: 'Dump files or glob patterns (quoted); - is stdin' })
-        .option('format', { choices: formatterNames, default: 'stylish' as FormatterName, description: 'Output format' })
-        .option('output', {
-          alias: 'o',
-          type: 'string',
-          description: 'Write the report to FILE instead of stdout (atomically: the old FILE stays if writing fails)',
-        })
-        .option('fail-on', {
-          choices: failOnChoices,
-          default: 'error' as FailOn,
-          description: 'Exit 1 when a finding of this severity or worse is reported (never: only syntax and input errors fail)',
-        })
-        .option('quiet', { type: 'boolean', default: false, description: 'Report errors only (warnings and info are dropped, also for --fail-on)' })
         .option('verbose', { type: 'boolean', default: false, description: 'Also print, on stderr, the Docker generation detected for each dump and the evidence for it' })
         .option('docker-networks', { type: 'string', description: 'JSON of `docker network inspect $(docker network ls -q)`: audit against these networks' })
         .option('docker-containers', { type: 'string', description: 'JSON of `docker inspect $(docker ps -q)`: audit published ports against these containers' })
@@ -171,6 +190,22 @@ function buildParser(): Argv {
         .example('$0 check rules.v4 --format sarif -o iptlint.sarif', 'SARIF for GitHub code scanning')
         .example('iptables -S | $0 check --input-format list', 'Lint an iptables -S listing')
         .epilog(EPILOG),
+    )
+    .command('scan', "Lint this host's live rulesets (iptables-save, ip6tables-save, both backends) against Docker's live state; read-only", (y) =>
+      withReportOptions(y)
+        .option('live', { type: 'boolean', description: 'Read the live firewall and Docker state of this host (required: scan runs the *-save programs)' })
+        .option('docker-host', { type: 'string', description: 'Docker daemon socket, unix:///path (default: $DOCKER_HOST, then unix:///var/run/docker.sock)' })
+        .option('require-docker', { type: 'boolean', default: false, description: "Fail (exit 2) when Docker's state cannot be read, instead of scanning without it" })
+        .option('policy', { type: 'string', description: 'Policy file (YAML or JSON, schemas/docker-policy.schema.json): intended networks, ports and DOCKER-USER rules' })
+        .option('timeout', { type: 'number', default: 30, description: 'Seconds each save program and each Docker API request may take' })
+        .option('verbose', { type: 'boolean', default: false, description: 'Also print, on stderr, the programs run, the tables each backend holds, the Docker API version and the generation detected' })
+        .example('sudo $0 scan --live', 'Lint the live rulesets with the Docker state from /var/run/docker.sock')
+        .example('sudo $0 scan --live --format json --fail-on warning', 'For a scheduled job: JSON, exit 1 on warnings')
+        .example('sudo $0 scan --live --docker-host unix:///run/user/1000/docker.sock --require-docker', 'Another daemon; fail when it cannot be asked')
+        .epilog(`Runs only iptables-save/ip6tables-save (and their -nft/-legacy variants) found on PATH, with no
+arguments, and sends only GET requests to the Docker socket; never changes the firewall.
+
+${EPILOG}`),
     )
     .command('fmt [file]', 'Print a dump in canonical iptables-save layout', (y) =>
       withColor(withDumpOptions(y))
@@ -238,6 +273,10 @@ interface RawArgs extends PacketSettings {
   route?: string[];
   batch?: boolean;
   reach?: boolean;
+  live?: boolean;
+  dockerHost?: string;
+  requireDocker?: boolean;
+  timeout?: number;
 }
 
 /**
@@ -282,6 +321,8 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
         reach: args.reach ?? true,
         topology: topologySettings(args),
       };
+    case 'scan':
+      return scanCommand(args, color);
     case 'fmt': {
       const files = [...(args.file === undefined ? [] : [String(args.file)]), ...afterDashes].map(restoreStdin);
       if (files.length > 1) throw new UsageError(`fmt takes one file, got ${files.length}`, 'run iptlint fmt once per file');
@@ -304,6 +345,30 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
     default:
       throw unknownCommand(command);
   }
+}
+
+function scanCommand(args: RawArgs, color: boolean | undefined): ParsedCommand {
+  if (args.live !== true) {
+    throw new UsageError('scan needs --live', "'iptlint scan --live' reads this host's firewall and Docker state; to lint saved dumps use 'iptlint check FILE'");
+  }
+  if (args._.length > 1) throw new UsageError(`scan takes no files, got '${String(args._[1])}'`, "to lint saved dumps use 'iptlint check FILE'");
+  const timeout = args.timeout ?? 30;
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) {
+    throw new UsageError(`invalid --timeout ${String(args.timeout)}`, 'give the seconds each program and request may take, e.g. --timeout 30 (at most 3600)');
+  }
+  return {
+    command: 'scan',
+    format: lintFormat(args.format),
+    failOn: args.failOn ?? 'error',
+    quiet: args.quiet ?? false,
+    verbose: args.verbose ?? false,
+    ...(color === undefined ? {} : { color }),
+    ...(args.dockerHost === undefined ? {} : { dockerHost: args.dockerHost }),
+    requireDocker: args.requireDocker ?? false,
+    ...(args.policy === undefined ? {} : { policyPath: args.policy }),
+    timeoutSeconds: timeout,
+    ...outputPath(args.output),
+  };
 }
 
 function parseSettings(args: RawArgs): ParseSettings {

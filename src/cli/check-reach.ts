@@ -16,6 +16,8 @@ export interface CheckedInput {
   input: PreparedInput;
   linted: LintedInput;
   docker: DockerInputs | undefined;
+  /** Dumps of one ruleset (an IPv4 dump and its IPv6 companion) share a group. */
+  group?: string;
 }
 
 export interface ReachTopology {
@@ -36,9 +38,9 @@ function usable(entry: CheckedInput | undefined): entry is CheckedInput & { inpu
 
 export function reachOfChecks(entries: readonly CheckedInput[], topology: ReachTopology): ReachOfChecks {
   const result: ReachOfChecks = { findings: new Map(), reports: new Map() };
-  const ipv6 = entries.find((entry) => usable(entry) && entry.input.parse.family === 'ipv6');
   for (const entry of entries) {
     if (!usable(entry) || entry.input.parse.family !== 'ipv4' || !entry.docker) continue;
+    const ipv6 = entries.find((other) => other.group === entry.group && usable(other) && other.input.parse.family === 'ipv6');
     const analysis = lintedDockerAnalysis(entry.linted.analyses, entry.input.model, entry.docker);
     if (analysis.detection.generation === null) continue;
     const host = buildHost(entry, usable(ipv6) ? ipv6 : undefined, analysis, topology);

@@ -35,6 +35,8 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
     // Commands load the parser and rules lazily so --help, --version and usage errors stay fast.
     case 'check':
       return (await import('./commands/check.js')).runCheck(cmd, io);
+    case 'scan':
+      return (await import('./commands/scan.js')).runScan(cmd, io);
     case 'fmt':
       return (await import('./commands/fmt.js')).runFmt(cmd, io);
     case 'rules':

@@ -39,34 +39,51 @@ function rejectSwappedInspect(source: StructuredFile, expected: 'networks' | 'co
 }
 
 export function loadDockerInputs(paths: DockerInputPaths): DockerInputs {
+  return dockerInputsFrom({
+    ...(paths.networksPath === undefined ? {} : { networks: readStructuredFile(paths.networksPath) }),
+    ...(paths.containersPath === undefined ? {} : { containers: readStructuredFile(paths.containersPath) }),
+    ...(paths.policyPath === undefined ? {} : { policy: readStructuredFile(paths.policyPath) }),
+    ...(paths.dockerVersion === undefined ? {} : { dockerVersion: paths.dockerVersion }),
+    ...(paths.companionModel ? { companionModel: paths.companionModel } : {}),
+  });
+}
+
+/** Docker's state already read (from files, or from the Docker Engine API as the same JSON). */
+export interface DockerInputSources {
+  networks?: StructuredFile;
+  containers?: StructuredFile;
+  policy?: StructuredFile;
+  dockerVersion?: string;
+  companionModel?: Model;
+}
+
+export function dockerInputsFrom(sources: DockerInputSources): DockerInputs {
   const inputs: DockerInputs = { kind: 'docker-inputs', files: {} };
-  if (paths.dockerVersion !== undefined) {
-    if (!parseDockerVersion(paths.dockerVersion)) {
-      throw new DockerInputError('<docker-version>', `not a Docker version: ${JSON.stringify(paths.dockerVersion)} (expected e.g. 20.10.24 or 28.3.1)`);
+  if (sources.dockerVersion !== undefined) {
+    if (!parseDockerVersion(sources.dockerVersion)) {
+      throw new DockerInputError('<docker-version>', `not a Docker version: ${JSON.stringify(sources.dockerVersion)} (expected e.g. 20.10.24 or 28.3.1)`);
     }
-    inputs.dockerVersion = paths.dockerVersion;
+    inputs.dockerVersion = sources.dockerVersion;
   }
-  if (paths.networksPath !== undefined) {
-    const source = readStructuredFile(paths.networksPath);
-    rejectSwappedInspect(source, 'networks');
-    const inspected = readNetworkInspect(source);
+  if (sources.networks) {
+    rejectSwappedInspect(sources.networks, 'networks');
+    const inspected = readNetworkInspect(sources.networks);
     inputs.networks = inspected.networks;
     inputs.networkEndpoints = inspected.endpoints;
-    inputs.files.networks = paths.networksPath;
+    inputs.files.networks = sources.networks.file;
   }
-  if (paths.containersPath !== undefined) {
-    const source = readStructuredFile(paths.containersPath);
-    rejectSwappedInspect(source, 'containers');
-    const inspected = readContainerInspect(source);
+  if (sources.containers) {
+    rejectSwappedInspect(sources.containers, 'containers');
+    const inspected = readContainerInspect(sources.containers);
     inputs.containers = inspected.running;
     inputs.stoppedContainers = inspected.stopped;
-    inputs.files.containers = paths.containersPath;
+    inputs.files.containers = sources.containers.file;
   }
-  if (paths.policyPath !== undefined) {
-    inputs.policy = readPolicy(readStructuredFile(paths.policyPath));
-    inputs.files.policy = paths.policyPath;
+  if (sources.policy) {
+    inputs.policy = readPolicy(sources.policy);
+    inputs.files.policy = sources.policy.file;
   }
-  if (paths.companionModel) inputs.companionModel = paths.companionModel;
+  if (sources.companionModel) inputs.companionModel = sources.companionModel;
   return inputs;
 }
 

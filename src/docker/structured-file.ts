@@ -121,3 +121,16 @@ function parseYaml(file: string, text: string): { document: Document.Parsed; lin
 export function readStructuredFile(file: string): StructuredFile {
   return parseStructured(file, readText(file));
 }
+
+/**
+ * A value that never was a file (e.g. JSON from the Docker Engine API):
+ * errors name `file` and the key path, without a line and column.
+ */
+export function structuredValue(file: string, value: unknown): StructuredFile {
+  return {
+    file,
+    value,
+    locate: () => undefined,
+    error: (path, message) => new DockerInputError(file, message, { keyPath: formatKeyPath(path) }),
+  };
+}

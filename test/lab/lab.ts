@@ -63,6 +63,15 @@ export interface LabOptions {
   busybox?: string;
   probeConcurrency?: number;
   log?: (message: string) => void;
+  /** Called once the capture and probes are done, while the host still runs (e.g. to scan it live). */
+  whileUp?: (host: LiveLabHost) => Promise<void>;
+}
+
+/** A running lab host, as `whileUp` sees it. */
+export interface LiveLabHost {
+  hostNsPath: string;
+  /** The lab dockerd's API socket. */
+  dockerSocket: string;
 }
 
 export interface RemovedContainer {
@@ -870,6 +879,7 @@ export async function runLab(scenario: Scenario, options: LabOptions = {}): Prom
     lab.log(`probing (${planProbes(probeWorld(lab)).length} probes)`);
     const probes = await runProbes(probeWorld(lab));
     t = mark('probesMs', t);
+    if (options.whileUp) await options.whileUp({ hostNsPath: lab.hostNsPath, dockerSocket: engine.socket });
 
     capture = {
       scenario,

@@ -1,0 +1,104 @@
+/**
+ * The lint pipeline `check` and `scan` share: decoded dumps and Docker's
+ * state in, one report per dump out; then the chosen formatter and the exit
+ * code. Where the dumps come from (files, stdin, the live host) is the
+ * commands' business.
+ */
+import { lintedDockerAnalysis } from '../docker/index.js';
+import type { DockerInputs } from '../docker/types.js';
+import { compareFindings } from '../engine/lint.js';
+import type { Finding } from '../engine/types.js';
+import { formatters, type FormatterName } from '../formatters/index.js';
+import type { CheckedFileReport, FileReport } from '../formatters/types.js';
+import type { ParseSettings } from './args.js';
+import { ExitCode, reachesThreshold, type FailOn } from './exit-code.js';
+import type { CliIo } from './io.js';
+import { reachOfChecks, type CheckedInput, type ReachTopology } from './check-reach.js';
+import { companionOf, lintPrepared, prepareInput, type PreparedInput } from './lint-input.js';
+import { writeOutput } from './output-file.js';
+import { describeGeneration } from './verbose.js';
+import { tool } from './version.js';
+
+export interface DumpToLint {
+  file: string;
+  text: string;
+  parse: ParseSettings;
+  /**
+   * Dumps of one ruleset share a group: a dump's companion (the other
+   * family's model) is taken from its own group. Absent: one group.
+   */
+  group?: string;
+  /** Findings about the dump found outside its text (e.g. by the live scan). */
+  extraFindings?: readonly Finding[];
+}
+
+export interface LintSettings {
+  quiet: boolean;
+  verbose: boolean;
+  /** Prove reachability with the packet model when Docker state is given (default on). */
+  reach?: boolean;
+  topology?: ReachTopology;
+}
+
+export interface LintedDumps {
+  reports: CheckedFileReport[];
+  /** Some dump could not be fully parsed. */
+  syntaxErrors: boolean;
+}
+
+export function lintDumps(dumps: readonly DumpToLint[], docker: DockerInputs | undefined, settings: LintSettings, io: CliIo): LintedDumps {
+  const prepared = dumps.map((dump) => ({ dump, input: prepareInput(dump.file, dump.text, dump.parse) }));
+  const checked: CheckedInput[] = prepared.map(({ dump, input }) => {
+    const sameGroup: PreparedInput[] = prepared.filter((other) => other.dump.group === dump.group).map((other) => other.input);
+    const companionModel = companionOf(input, sameGroup);
+    const dockerInputs: DockerInputs | undefined =
+      docker || companionModel ? { kind: 'docker-inputs', files: {}, ...docker, ...(companionModel ? { companionModel } : {}) } : undefined;
+    const linted = lintPrepared(input, dockerInputs);
+    if (settings.verbose && input.kind === 'parsed') {
+      io.stderr(describeGeneration(input.file, lintedDockerAnalysis(linted.analyses, input.model, dockerInputs)));
+    }
+    return { input, linted, docker: dockerInputs, ...(dump.group === undefined ? {} : { group: dump.group }) };
+  });
+  const reach = docker && settings.reach !== false ? reachOfChecks(checked, settings.topology ?? { hostAddrs: [], routes: [] }) : undefined;
+
+  const reports: CheckedFileReport[] = [];
+  let syntaxErrors = false;
+  checked.forEach(({ input, linted }, index) => {
+    const dump = prepared[index]?.dump as DumpToLint;
+    if (linted.syntaxErrors) syntaxErrors = true;
+    const findings = [...linted.findings, ...(reach?.findings.get(input.file) ?? []), ...(dump.extraFindings ?? [])].sort(compareFindings);
+    const reachReport = reach?.reports.get(input.file);
+    reports.push({
+      status: 'checked',
+      file: input.file,
+      source: dump.text,
+      findings: settings.quiet ? findings.filter((finding) => finding.severity === 'error') : findings,
+      ...(linted.format ? { format: linted.format } : {}),
+      ...(linted.family ? { family: linted.family } : {}),
+      ...(reachReport ? { reach: reachReport } : {}),
+    });
+  });
+  return { reports, syntaxErrors };
+}
+
+export interface OutputSettings {
+  format: FormatterName;
+  color?: boolean;
+  failOn: FailOn;
+  /** `--output FILE`; absent: stdout. */
+  output?: string;
+}
+
+/** Prints (or writes) the reports in the chosen format; the exit code follows `failed` (input/syntax errors) and --fail-on. */
+export function emitReports(reports: readonly FileReport[], failed: boolean, settings: OutputSettings, io: CliIo): ExitCode {
+  const format = formatters[settings.format];
+  // A report written to a file is read later, not on this terminal: no colours there.
+  const text = format(reports, { color: settings.output === undefined && (settings.color ?? io.colorByDefault), tool, cwd: io.cwd });
+  if (settings.output === undefined) io.stdout(text);
+  else if (!writeOutput(settings.output, text, io)) return ExitCode.failure;
+  if (failed) return ExitCode.failure;
+  const failing = reports.some(
+    (report) => report.status === 'checked' && report.findings.some((finding) => reachesThreshold(finding.severity, settings.failOn)),
+  );
+  return failing ? ExitCode.findings : ExitCode.ok;
+}
