@@ -21,6 +21,7 @@ import {
   type DockerEngine,
   type EngineVersions,
 } from './docker.js';
+import { engineBinaries, scenarioEngine, withEngine, type EngineId } from './engines.js';
 import { addNetns, deleteNetns, inNetnsOk, ipIn, LAB_PREFIX, listNetns, namespaceInode, netnsPath, readSysctls, writeSysctls } from './netns.js';
 import {
   findRunProcesses,
@@ -58,7 +59,9 @@ import {
 } from './scenario.js';
 
 export interface LabOptions {
-  /** Engine binaries; overrides the scenario's `daemon.binaries`. */
+  /** Docker engine; overrides the scenario's `daemon.engine` (default 20.10). Fetched into .lab-cache/ on first use. */
+  engine?: EngineId;
+  /** Engine binaries; overrides the engine's and the scenario's `daemon.binaries`. */
   binaries?: BinariesSpec;
   busybox?: string;
   probeConcurrency?: number;
@@ -777,9 +780,18 @@ export function probeSummary(probes: readonly ProbeRecord[]): string {
   return [...groups].map(([key, g]) => `${key} ${g.open} open/${g.blocked} blocked`).join('; ');
 }
 
+/** A capture filed under one engine must come from that engine, whatever PATH or --dockerd said. */
+function checkEngineVersion(engine: EngineId, server: string, dockerd: string): void {
+  if (!server.startsWith(`${engine}.`)) {
+    throw new Error(`engine ${engine} asked for, but ${dockerd} is Docker ${server} (pick the engine with --engine, or a matching --dockerd/--bin-dir)`);
+  }
+}
+
 /** Runs one scenario end to end. Always tears down; throws LabRunError on failure or leftovers. */
-export async function runLab(scenario: Scenario, options: LabOptions = {}): Promise<LabCapture> {
-  const binaries = resolveBinaries({ ...scenario.daemon?.binaries, ...options.binaries });
+export async function runLab(scenarioFile: Scenario, options: LabOptions = {}): Promise<LabCapture> {
+  const engineId = options.engine ?? scenarioEngine(scenarioFile);
+  const scenario = withEngine(scenarioFile, engineId);
+  const binaries = resolveBinaries({ ...(await engineBinaries(engineId, options.log ?? defaultLog())), ...scenario.daemon?.binaries, ...options.binaries });
   const runDir = await mkdtemp(`/tmp/${LAB_PREFIX}`);
   // Lets a later sweepStaleRuns() tell an abandoned run (owner gone) from a live one.
   await writeFile(join(runDir, OWNER_FILE), `${JSON.stringify({ pid: process.pid, startTime: await processStartTime(process.pid) })}\n`);
@@ -812,6 +824,7 @@ export async function runLab(scenario: Scenario, options: LabOptions = {}): Prom
       flags: scenario.daemon?.flags ?? [],
       onProcess: (p) => lab.remember(p),
     });
+    checkEngineVersion(engineId, lab.engine.versions.server, binaries.dockerd);
     await importImage(lab.engine, await buildImageTarball(runDir, lab.tools.busybox));
     t = mark('engineMs', t);
 
