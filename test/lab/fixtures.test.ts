@@ -160,3 +160,62 @@ describe.skipIf(!grammar)('iptlint grammar on the captures', () => {
     expect(grammar!.print(result)).toBe('');
   });
 });
+
+/**
+ * The README's "Docker generations" table: every cell that states a probe
+ * result (open / blocked / same / —) must be what that engine's capture shows.
+ */
+describe("the README's Docker generations table", () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Docker generations'));
+  const rows = section
+    .slice(0, section.search(/\n#{2,3} (?!Docker generations)/))
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| What') && !line.startsWith('|---'))
+    .map((line) => line.slice(2, -2).split(' | '));
+  const PROBE = /^(\S+) → (\S+) (tcp|udp|icmp)(?:\/(\d+))?(?: (ipv4|ipv6))? (direct|published)$/;
+
+  it('has rows', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(rows.map((cells) => [cells[0], cells]))('%s', (_what, cells) => {
+    const [, ...values] = cells.slice(0, 4);
+    const citation = cells[4] ?? '';
+    const cited = /^`([a-z0-9-]+)(\/[a-z0-9.]+)?`(?:: (.+))?/.exec(citation.split(', ')[0] ?? '');
+    expect(cited, `unreadable citation: ${citation}`).not.toBeNull();
+    const [, scenario = '', file, probeText] = cited ?? [];
+    let previous = '';
+    ENGINES.forEach((engine, i) => {
+      const cell = (values[i] ?? '').split(/[ ,:(]/)[0] ?? '';
+      const stated = cell === 'same' ? previous : cell;
+      previous = stated;
+      const dir = join(engineFixtureDir(engine), scenario);
+      if (stated === '—') return;
+      expect(existsSync(dir), `${relative(REPO_ROOT, dir)} is cited but missing`).toBe(true);
+      if (file) {
+        expect(existsSync(join(dir, file.slice(1))), `${relative(REPO_ROOT, dir)}${file}`).toBe(true);
+        return;
+      }
+      const probe = PROBE.exec(probeText ?? '');
+      expect(probe, `unreadable probe: ${probeText}`).not.toBeNull();
+      const [, from = '', to = '', proto = 'tcp', port, family, via] = probe ?? [];
+      expect(['open', 'blocked'], `cell "${values[i]}"`).toContain(stated);
+      const selected = matchingProbes(
+        {
+          why: cells[0] ?? '',
+          from,
+          to,
+          proto: proto as Expectation['proto'],
+          result: stated as Expectation['result'],
+          via: via as 'direct' | 'published',
+          ...(port ? { port: Number(port) } : {}),
+          ...(family ? { family: family as 'ipv4' | 'ipv6' } : {}),
+        },
+        readCapture(dir).probes,
+      );
+      expect(selected.length, `${relative(REPO_ROOT, dir)}: no probe ${probeText}`).toBeGreaterThan(0);
+      for (const p of selected) expect(p.result, `${engine} ${relative(REPO_ROOT, dir)}: ${probeText}`).toBe(stated);
+    });
+  });
+});
