@@ -1,6 +1,7 @@
 /**
  * `npm run lab:capture [-- [options] [scenario…]]`: runs lab scenarios and
- * writes their captures under fixtures/docker/ (or --out).
+ * writes their captures under fixtures/docker/ (Docker 20.10) or
+ * fixtures/docker-<engine>/ (or --out).
  *
  *   --engine E        Docker engine for every scenario: 20.10 (the machine's docker.io), 26.1 (Debian trixie)
  *                     or 28.5 (Debian sid), fetched into .lab-cache/ on first use; default: each scenario's

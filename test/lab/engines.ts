@@ -80,7 +80,6 @@ function aptOptions(aptDir: string): string[] {
     '-o', `Dir::Cache=${join(aptDir, 'cache')}`,
     '-o', 'Dir::Etc::Preferences=/dev/null',
     '-o', 'Dir::Etc::PreferencesParts=/dev/null',
-    '-o', 'APT::Architecture=amd64',
     // The private directories belong to root; apt's _apt sandbox user could not write them.
     '-o', 'APT::Sandbox::User=root',
     '-o', 'Acquire::Retries=3',
@@ -94,14 +93,19 @@ async function candidateVersion(aptDir: string, pkg: string): Promise<string> {
   return match[1] as string;
 }
 
+/** engine.json of a complete engine directory (its links resolve), else undefined. */
+function readyEngine(stamp: string): PreparedEngine | undefined {
+  if (!existsSync(stamp)) return undefined;
+  const prepared = JSON.parse(readFileSync(stamp, 'utf8')) as PreparedEngine;
+  return existsSync(join(prepared.binDir, 'dockerd')) && existsSync(join(prepared.binDir, 'runc')) ? prepared : undefined;
+}
+
 async function prepareDebianEngine(engine: Exclude<EngineId, '20.10'>, log: (message: string) => void): Promise<PreparedEngine> {
   const { suite, versionPrefix } = DEBIAN_ENGINES[engine];
   const root = join(CACHE_DIR, 'engines', engine);
   const stamp = join(root, 'engine.json');
-  if (existsSync(stamp)) {
-    const prepared = JSON.parse(readFileSync(stamp, 'utf8')) as PreparedEngine;
-    if (existsSync(join(prepared.binDir, 'dockerd')) && existsSync(join(prepared.binDir, 'runc'))) return prepared;
-  }
+  const ready = readyEngine(stamp);
+  if (ready) return ready;
   const runc = whichSync('runc');
   if (!runc) throw new Error('runc not found on PATH (apt-get install runc): the fetched engines use the machine\'s runc');
 
@@ -155,6 +159,12 @@ async function prepareDebianEngine(engine: Exclude<EngineId, '20.10'>, log: (mes
   const prepared: PreparedEngine = { engine, suite, mirror: MIRROR, packages, binDir, runc };
   await writeFile(join(staging, 'engine.json'), `${JSON.stringify(prepared, null, 2)}\n`);
   await rm(debs, { recursive: true, force: true });
+  // Another process (a capture beside the live tests) may have finished first: keep its copy, which may be in use.
+  const other = readyEngine(stamp);
+  if (other) {
+    await rm(staging, { recursive: true, force: true });
+    return other;
+  }
   await rm(root, { recursive: true, force: true });
   await mkdir(join(CACHE_DIR, 'engines'), { recursive: true });
   await rename(staging, root);
@@ -181,6 +191,5 @@ export async function engineBinaries(engine: EngineId, log: (message: string) =>
 
 /** engine.json of a prepared engine, if it is there. */
 export function preparedEngine(engine: EngineId): PreparedEngine | undefined {
-  const stamp = join(CACHE_DIR, 'engines', engine, 'engine.json');
-  return existsSync(stamp) ? (JSON.parse(readFileSync(stamp, 'utf8')) as PreparedEngine) : undefined;
+  return readyEngine(join(CACHE_DIR, 'engines', engine, 'engine.json'));
 }
