@@ -74,6 +74,11 @@ describe('committed Docker lab captures', () => {
     it('records the versions and how to regenerate', () => {
       const v = capture.host.versions;
       expect(v.docker.server.startsWith(`${engine}.`), `${label} was captured on Docker ${v.docker.server}`).toBe(true);
+      if (engine !== DEFAULT_ENGINE) {
+        const packages = capture.host.daemon.engine?.packages ?? [];
+        expect(packages.map((p) => p.name).sort()).toEqual(['containerd', 'docker-cli', 'docker.io']);
+        expect(packages.find((p) => p.name === 'docker.io')?.version.startsWith(`${engine}.`)).toBe(true);
+      }
       expect(v.docker.apiVersion).toMatch(/^1\.\d+$/);
       expect(v.docker.containerd).toBeTruthy();
       expect(v.docker.runc).toBeTruthy();

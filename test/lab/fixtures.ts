@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { checkExpectations, describeExpectation, type CaptureData, type ContainerInspect, type NetworkInspect } from './facts.js';
 import { probeSummary, type HostInfo, type LabCapture } from './lab.js';
 import { formatProbeFile, type ProbeRecord } from './probe.js';
@@ -81,6 +81,11 @@ export function regenerateCommand(scenario: Scenario, fixtureRoot: string): stri
   return `npm run lab:capture --${engineArg}${out} ${scenario.name}`;
 }
 
+/** Paths inside the repository (the engine cache) relative to it, so that READMEs do not name a checkout. */
+function displayPath(path: string): string {
+  return path.startsWith(`${REPO_ROOT}/`) ? relative(REPO_ROOT, path) : path;
+}
+
 function table(rows: string[][]): string {
   const [head, ...body] = rows;
   if (!head) return '';
@@ -108,7 +113,10 @@ export function renderReadme(data: CaptureData, fixtureRoot: string): string {
     '',
     table([
       ['Component', 'Version'],
-      ['dockerd', `${v.docker.server} (API ${v.docker.apiVersion}), ${code(v.docker.dockerdBinary)}`],
+      ['dockerd', `${v.docker.server} (API ${v.docker.apiVersion}), ${code(displayPath(v.docker.dockerdBinary))}`],
+      ...(host.daemon.engine?.packages
+        ? [[`engine ${host.daemon.engine.id}`, `Debian ${host.daemon.engine.suite ?? '?'}: ${host.daemon.engine.packages.map((p) => `${p.name} ${p.version}`).join(', ')}`]]
+        : []),
       ['docker client', `${v.docker.client} (API ${v.docker.clientApiVersion})`],
       ['containerd / runc', `${v.docker.containerd ?? '?'} / ${v.docker.runc ?? '?'}`],
       ['iptables', `${v.iptables}; ${v.ip6tables}`],

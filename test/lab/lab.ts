@@ -21,7 +21,7 @@ import {
   type DockerEngine,
   type EngineVersions,
 } from './docker.js';
-import { engineBinaries, scenarioEngine, withEngine, type EngineId } from './engines.js';
+import { engineBinaries, preparedEngine, scenarioEngine, withEngine, type EngineId } from './engines.js';
 import { addNetns, deleteNetns, inNetnsOk, ipIn, LAB_PREFIX, listNetns, namespaceInode, netnsPath, readSysctls, writeSysctls } from './netns.js';
 import {
   findRunProcesses,
@@ -94,7 +94,12 @@ export interface HostInfo {
     iproute2: string;
     node: string;
   };
-  daemon: { flags: string[]; binaries: DockerBinaries };
+  daemon: {
+    flags: string[];
+    binaries: DockerBinaries;
+    /** The engine run, and for the fetched ones the Debian packages it came from (absent in captures made before engines existed). */
+    engine?: { id: EngineId; suite?: string; packages?: { name: string; version: string; sha256: string }[] };
+  };
   link: LinkAddresses;
   externalRoutesContainerSubnets: boolean;
   /** Values in the Docker host's namespace. */
@@ -780,6 +785,12 @@ export function probeSummary(probes: readonly ProbeRecord[]): string {
   return [...groups].map(([key, g]) => `${key} ${g.open} open/${g.blocked} blocked`).join('; ');
 }
 
+function engineRecord(engine: EngineId): NonNullable<HostInfo['daemon']['engine']> {
+  const prepared = preparedEngine(engine);
+  if (!prepared) return { id: engine };
+  return { id: engine, suite: prepared.suite, packages: prepared.packages.map(({ name, version, sha256 }) => ({ name, version, sha256 })) };
+}
+
 /** A capture filed under one engine must come from that engine, whatever PATH or --dockerd said. */
 function checkEngineVersion(engine: EngineId, server: string, dockerd: string): void {
   if (!server.startsWith(`${engine}.`)) {
@@ -895,7 +906,7 @@ export async function runLab(scenarioFile: Scenario, options: LabOptions = {}): 
         scenario: scenario.name,
         capturedAt: new Date().toISOString(),
         versions,
-        daemon: { flags: scenario.daemon?.flags ?? [], binaries },
+        daemon: { flags: scenario.daemon?.flags ?? [], binaries, engine: engineRecord(engineId) },
         link: lab.link,
         externalRoutesContainerSubnets: scenario.external?.routeContainerSubnets !== false,
         sysctls: { beforeDaemon: sysctlsBefore, atCapture: sysctlsAtCapture },
