@@ -15,7 +15,7 @@ import { buildModel } from '../model/build.js';
 import { formatAddr } from './address.js';
 import { makeRuleset, type Ruleset } from './evaluator.js';
 import { headerAddr, newFlow, withBox, type Flow } from './flow.js';
-import { containerAt, egressEndpoint, type Host, type ProxyListener } from './host.js';
+import { containerAt, egressEndpoint, isDocker28OrLater, type Host, type ProxyListener } from './host.js';
 import { IntervalSet } from './intervals.js';
 import { splitByConditions, splitHeaderAddr } from './match.js';
 import type { Box } from './packet-set.js';
@@ -343,7 +343,8 @@ function backLeg(context: Context, listener: ProxyListener): ConnectionOutcome {
  * connections into those that work and those that do not.
  */
 function udpReplySource(host: Host, connections: readonly OpenConnection[], listener: ProxyListener): { ok: OpenConnection[]; bad: OpenConnection[] } {
-  if (listener.proto !== 'udp' || !listener.wildcard) return { ok: [...connections], bad: [] };
+  // docker-proxy 28.0+ answers from the address the client sent to (IP_PKTINFO, moby#48571): fixtures/docker-28.5/published-ports.
+  if (listener.proto !== 'udp' || !listener.wildcard || isDocker28OrLater(host)) return { ok: [...connections], bad: [] };
   const ok: OpenConnection[] = [];
   const bad: OpenConnection[] = [];
   const map = routeMap(host.topology, listener.family);

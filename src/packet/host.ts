@@ -67,6 +67,15 @@ export interface Host {
   notes: string[];
 }
 
+/**
+ * Docker 28 or later: the audit said so, or a dump has Docker 28's DOCKER-FORWARD chain.
+ * (Shown by the lab: docker-proxy's UDP replies and direct access differ from 27.x and earlier.)
+ */
+export function isDocker28OrLater(host: Pick<Host, 'generation' | 'rulesets'>): boolean {
+  if (host.generation === 'G3' || host.generation === 'G4' || host.generation === 'G4-nft') return true;
+  return Object.values(host.rulesets).some((ruleset) => ruleset.model.tables.get('filter')?.chains.has('DOCKER-FORWARD'));
+}
+
 export interface HostInput {
   ipv4?: Model;
   ipv6?: Model;

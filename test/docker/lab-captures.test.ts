@@ -1,29 +1,35 @@
 /**
- * Real lab captures (fixtures/docker/<scenario>/: iptables-save, ip6tables-save,
- * network and container inspect JSON, host facts): a healthy capture gives no
- * drift finding against its own inspect JSON; a broken one gives the findings
- * of the rules that describe its breakage, naming the network, and no others.
+ * Real lab captures of every Docker engine (fixtures/docker/<scenario>/ for
+ * 20.10, fixtures/docker-<engine>/<scenario>/ for 26.1 and 28.5:
+ * iptables-save, ip6tables-save, network and container inspect JSON, host
+ * facts): each dump is detected as its engine's generation from the dump
+ * alone; a healthy capture gives no drift finding against its own inspect
+ * JSON; a broken one gives the findings of the rules that describe its
+ * breakage, naming the network, and no others.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDockerInputs } from '../../src/docker/load-inputs.js';
 import { analyzeDocker } from '../../src/docker/analyze.js';
 import { parse } from '../../grammar/index.js';
 import { buildModel } from '../../src/model/build.js';
+import { detectGeneration } from '../../src/docker/detect-generation.js';
+import type { DockerGeneration, G3Variant } from '../../src/docker/types.js';
+import type { EngineId } from '../lab/engines.js';
+import { allCaptureDirs, FIXTURES_ROOT } from '../lab/fixtures.js';
 import { describeFindings, driftFindings, LAB_FIXTURES, lintDocker, only } from './helpers.js';
+
+/** What each engine's dumps must be detected as, from the rules alone (reference/docker-rules.md §1). */
+const ENGINE_GENERATION: Record<EngineId, { generation: DockerGeneration; variant?: G3Variant }> = {
+  '20.10': { generation: 'G2' },
+  '26.1': { generation: 'G2' },
+  '28.5': { generation: 'G3', variant: '28.2+' },
+};
 
 interface CaptureFacts {
   edits: { iptables?: string[]; ip6tables?: string[] }[];
   dockerVersion?: string;
-}
-
-function captureDirs(): string[] {
-  if (!existsSync(LAB_FIXTURES)) return [];
-  return readdirSync(LAB_FIXTURES, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(LAB_FIXTURES, entry.name, 'iptables.rules')))
-    .map((entry) => join(LAB_FIXTURES, entry.name))
-    .sort();
 }
 
 function facts(dir: string): CaptureFacts {
@@ -51,14 +57,27 @@ const EXPECTED: Record<string, { rules: string[]; network?: string }> = {
   'iptables-false': { rules: ['docker-iptables-disabled'] },
   // bridge-nf-call-iptables=0 is a sysctl: invisible in iptables-save, so nothing to find here.
   'broken-br-netfilter-off': { rules: [] },
+  // Docker 28 only (fixtures/docker-28.5/).
+  'broken28-raw-drop-removed': { rules: ['docker-raw-protection'], network: 'appnet' },
+  'broken28-bridge-drop-removed': { rules: ['docker-bridge-forwarding'], network: 'appnet' },
+  // The policy ACCEPT alone is no finding on G3 (the per-bridge DROP replaced it); the kernel agrees: web2 stayed closed.
+  'broken28-forward-policy-accept': { rules: ['docker-raw-protection'], network: 'appnet' },
+  'broken28-forward-policy-accept-no-drop': { rules: ['docker-raw-protection', 'docker-bridge-forwarding', 'docker-forward-policy'], network: 'appnet' },
 };
 
-const dirs = captureDirs();
-if (dirs.length === 0) console.warn(`SKIPPED: no lab captures under ${LAB_FIXTURES} yet (see test/lab/README.md)`);
+/** Where an engine changes what a scenario's capture must trigger, by `<engine dir>/<scenario>`. */
+const EXPECTED_ON_ENGINE: Record<string, { rules: string[]; network?: string }> = {
+  // Docker 28's per-bridge DROP in DOCKER keeps every container port closed whatever the policy: no finding, and no probe opened.
+  'docker-28.5/broken-forward-policy-accept': { rules: [] },
+};
 
-describe.skipIf(dirs.length === 0)('lab captures', () => {
-  for (const dir of dirs) {
-    const name = dir.slice(LAB_FIXTURES.length + 1);
+const captures = allCaptureDirs();
+if (captures.length === 0) console.warn(`SKIPPED: no lab captures under ${LAB_FIXTURES} yet (see test/lab/README.md)`);
+
+describe.skipIf(captures.length === 0)('lab captures', () => {
+  for (const { engine, dir } of captures) {
+    const label = relative(FIXTURES_ROOT, dir);
+    const name = label.slice(label.indexOf('/') + 1);
     const { edits, dockerVersion } = facts(dir);
     const docker = loadDockerInputs({
       networksPath: join(dir, 'networks.json'),
@@ -70,12 +89,21 @@ describe.skipIf(dirs.length === 0)('lab captures', () => {
       if (!existsSync(path)) continue;
       const text = readFileSync(path, 'utf8');
       const edited = edits.some((entry) => (family === 'ipv4' ? entry.iptables : entry.ip6tables) !== undefined);
-      const expected = EXPECTED[name];
-      const label = family === 'ipv4' && expected ? `expects ${expected.rules.join(', ') || 'nothing'}` : edited ? 'hand-edited, runs' : 'no drift';
-      it(`${name}/${file}: ${label}`, () => {
-        const { findings, model } = lintDocker(text, { file: `${name}/${file}`, family, docker });
+      const expected = EXPECTED_ON_ENGINE[label] ?? EXPECTED[name];
+      const what = family === 'ipv4' && expected ? `expects ${expected.rules.join(', ') || 'nothing'}` : edited ? 'hand-edited, runs' : 'no drift';
+      it(`${label}/${file}: ${what}`, () => {
+        const { findings, model } = lintDocker(text, { file: `${label}/${file}`, family, docker });
         const fromDocker = findings.filter((finding) => finding.ruleId.startsWith('docker-') || finding.category === 'internal');
-        if (family === 'ipv4' && name !== 'iptables-false') expect(analyzeDocker(model, docker).detection.generation).not.toBeNull();
+        if (family === 'ipv4' && name !== 'iptables-false') {
+          const fromDump = detectGeneration(model);
+          expect({ generation: fromDump.generation, variant: fromDump.variant }, fromDump.evidence.map((e) => e.fact).join('; ')).toEqual({
+            variant: undefined,
+            ...ENGINE_GENERATION[engine],
+          });
+          const detection = analyzeDocker(model, docker).detection;
+          expect(detection.generation).toBe(ENGINE_GENERATION[engine].generation);
+          expect(detection.conflict).toBeUndefined();
+        }
         if (family === 'ipv6' || !expected) {
           if (!edited) expect(describeFindings(driftFindings(findings))).toEqual([]);
           expect(findings.filter((finding) => finding.category === 'internal')).toEqual([]);
@@ -88,7 +116,7 @@ describe.skipIf(dirs.length === 0)('lab captures', () => {
   }
 });
 
-describe.skipIf(!dirs.some((dir) => dir.endsWith('/ipv6')))('lab capture ipv6: the paired dumps', () => {
+describe.skipIf(!existsSync(join(LAB_FIXTURES, 'ipv6')))('lab capture ipv6: the paired dumps', () => {
   it('Docker 20.10 wrote no DOCKER-USER into ip6tables while iptables has one', () => {
     const dir = join(LAB_FIXTURES, 'ipv6');
     const companionModel = buildModel(parse(readFileSync(join(dir, 'iptables.rules'), 'utf8'), { file: 'ipv6/iptables.rules', family: 'ipv4' }));

@@ -4,6 +4,7 @@
  * counters are normalised. Two captures of the same scenario must agree on
  * these, and a scenario's `expect` list is checked against them.
  */
+import { scenarioEngine } from './engines.js';
 import type { HostInfo } from './lab.js';
 import type { ProbeRecord } from './probe.js';
 import type { Expectation, Scenario } from './scenario.js';
@@ -145,7 +146,9 @@ export function describeExpectation(e: Expectation): string {
 
 export function checkExpectations(capture: CaptureData): ExpectationOutcome[] {
   const book = addressBook(capture);
-  return (capture.scenario.expect ?? []).map((expectation) => {
+  const engine = scenarioEngine(capture.scenario);
+  const applicable = (capture.scenario.expect ?? []).filter((e) => !e.engines || e.engines.includes(engine));
+  return applicable.map((expectation) => {
     const matches = matchingProbes(expectation, capture.probes);
     const failures: string[] = [];
     if (matches.length === 0) failures.push('no probe matches');

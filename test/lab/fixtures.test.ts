@@ -1,42 +1,56 @@
 /**
- * The committed Real-Docker captures (fixtures/docker/<scenario>/) are
+ * The committed Real-Docker captures (fixtures/docker/<scenario>/ for Docker
+ * 20.10, fixtures/docker-<engine>/<scenario>/ for 26.1 and 28.5) are
  * complete, well-formed, up to date with their scenario files, and show the
  * facts their scenarios claim. No root or Docker needed.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { checkExpectations, describeExpectation, matchingProbes } from './facts.js';
-import { CAPTURE_FILES, captureDirs, DEFAULT_FIXTURE_DIR, readCapture, renderIndex, REPO_ROOT } from './fixtures.js';
+import { DEFAULT_ENGINE, ENGINES, fixtureDirName, scenarioEngine, withEngine } from './engines.js';
+import { allCaptureDirs, CAPTURE_FILES, captureDirs, DEFAULT_FIXTURE_DIR, engineFixtureDir, FIXTURES_ROOT, readCapture, renderIndex, REPO_ROOT } from './fixtures.js';
 import { LAB_DIR, loadAllScenarios, type Expectation } from './scenario.js';
 
 const scenarios = loadAllScenarios();
-const dirs = captureDirs();
+const captures = allCaptureDirs();
+const dirs = captures.map((c) => c.dir);
 const validateProbes = new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(
   JSON.parse(readFileSync(join(LAB_DIR, 'probes.schema.json'), 'utf8')) as object,
 );
 
 describe('committed Docker lab captures', () => {
-  it('every scenario has a capture and every capture a scenario', () => {
-    expect(dirs.map((d) => basename(d)).sort()).toEqual(scenarios.map((s) => s.name).sort());
+  it('every scenario has a capture on its engine, and every capture a scenario', () => {
+    for (const engine of ENGINES) {
+      const captured = captureDirs(engineFixtureDir(engine)).map((d) => basename(d));
+      const written = scenarios.filter((s) => scenarioEngine(s) === engine).map((s) => s.name);
+      expect(captured, `${fixtureDirName(engine)}/ lacks scenarios written for Docker ${engine}`).toEqual(expect.arrayContaining(written));
+      if (engine === DEFAULT_ENGINE) expect(captured.sort()).toEqual(written.sort());
+      expect(captured.filter((name) => !scenarios.some((s) => s.name === name)), `${fixtureDirName(engine)}/ has captures without a scenario`).toEqual([]);
+    }
   });
 
-  it('has an up-to-date index (fixtures/docker/README.md)', () => {
-    expect(readFileSync(join(DEFAULT_FIXTURE_DIR, 'README.md'), 'utf8')).toBe(renderIndex());
+  it.each(ENGINES.map((e) => [e]))('Docker %s: at least 5 captures and an up-to-date index (README.md)', (engine) => {
+    const root = engineFixtureDir(engine);
+    expect(captureDirs(root).length).toBeGreaterThanOrEqual(5);
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toBe(renderIndex(root));
   });
 
-  describe.each(dirs.map((d) => [basename(d), d]))('%s', (name, dir) => {
+  describe.each(captures.map(({ engine, dir }) => [relative(FIXTURES_ROOT, dir), engine, dir]))('%s', (label, engine, dir) => {
+    const name = basename(dir);
     it('has every capture file', () => {
       for (const file of CAPTURE_FILES) expect(existsSync(join(dir, file)), `${name}/${file}`).toBe(true);
     });
 
     const capture = readCapture(dir);
 
-    it('was captured from the current scenario file (else: npm run lab:capture -- <name>)', () => {
+    it('was captured from the current scenario file on its engine (else: the regenerate command in its README)', () => {
       const scenario = scenarios.find((s) => s.name === name);
-      const current = { ...scenario };
+      expect(scenario, `no scenario file for ${label}`).toBeDefined();
+      if (!scenario) return;
+      const current = { ...withEngine(scenario, engine) };
       delete current.$schema;
       expect(capture.scenario).toEqual(current);
     });
@@ -59,7 +73,12 @@ describe('committed Docker lab captures', () => {
 
     it('records the versions and how to regenerate', () => {
       const v = capture.host.versions;
-      expect(v.docker.server).toMatch(/^\d+\.\d+/);
+      expect(v.docker.server.startsWith(`${engine}.`), `${label} was captured on Docker ${v.docker.server}`).toBe(true);
+      if (engine !== DEFAULT_ENGINE) {
+        const packages = capture.host.daemon.engine?.packages ?? [];
+        expect(packages.map((p) => p.name).sort()).toEqual(['containerd', 'docker-cli', 'docker.io']);
+        expect(packages.find((p) => p.name === 'docker.io')?.version.startsWith(`${engine}.`)).toBe(true);
+      }
       expect(v.docker.apiVersion).toMatch(/^1\.\d+$/);
       expect(v.docker.containerd).toBeTruthy();
       expect(v.docker.runc).toBeTruthy();
@@ -67,7 +86,7 @@ describe('committed Docker lab captures', () => {
       expect(v.ip6tables).toMatch(/^ip6tables v\d/);
       expect(v.kernel).toMatch(/^\d+\.\d+/);
       const readme = readFileSync(join(dir, 'README.md'), 'utf8');
-      expect(readme).toContain(`npm run lab:capture -- ${name}`);
+      expect(readme).toContain(`npm run lab:capture --${engine === DEFAULT_ENGINE ? '' : ` --engine ${engine}`} ${name}`);
       expect(readme).toContain(v.docker.server);
       expect(readme).toContain(v.iptables);
       expect(capture.host.sysctls.atCapture['net.bridge.bridge-nf-call-iptables']).toMatch(/^[01]$/);
@@ -79,6 +98,7 @@ describe('committed Docker lab captures', () => {
       } else {
         expect(capture.iptables).toMatch(/^# Generated by iptables-save v/);
         expect(capture.iptables).toContain(':DOCKER-USER - [');
+        if (engine === '28.5') expect(capture.iptables).toContain(':DOCKER-FORWARD - [');
       }
       expect(JSON.parse(readFileSync(join(dir, 'networks.json'), 'utf8'))).toBeInstanceOf(Array);
     });
@@ -143,5 +163,64 @@ describe.skipIf(!grammar)('iptlint grammar on the captures', () => {
     const result = grammar!.parse('', { file });
     expect((result.errors as { code?: string }[]).filter((e) => e.code !== 'syntax/empty')).toEqual([]);
     expect(grammar!.print(result)).toBe('');
+  });
+});
+
+/**
+ * The README's "Docker generations" table: every cell that states a probe
+ * result (open / blocked / same / —) must be what that engine's capture shows.
+ */
+describe("the README's Docker generations table", () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Docker generations'));
+  const rows = section
+    .slice(0, section.search(/\n#{2,3} (?!Docker generations)/))
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| What') && !line.startsWith('|---'))
+    .map((line) => line.slice(2, -2).split(' | '));
+  const PROBE = /^(\S+) → (\S+) (tcp|udp|icmp)(?:\/(\d+))?(?: (ipv4|ipv6))? (direct|published)$/;
+
+  it('has rows', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(rows.map((cells) => [cells[0], cells]))('%s', (_what, cells) => {
+    const [, ...values] = cells.slice(0, 4);
+    const citation = cells[4] ?? '';
+    const cited = /^`([a-z0-9-]+)(\/[a-z0-9.]+)?`(?:: (.+))?/.exec(citation.split(', ')[0] ?? '');
+    expect(cited, `unreadable citation: ${citation}`).not.toBeNull();
+    const [, scenario = '', file, probeText] = cited ?? [];
+    let previous = '';
+    ENGINES.forEach((engine, i) => {
+      const cell = (values[i] ?? '').split(/[ ,:(]/)[0] ?? '';
+      const stated = cell === 'same' ? previous : cell;
+      previous = stated;
+      const dir = join(engineFixtureDir(engine), scenario);
+      if (stated === '—') return;
+      expect(existsSync(dir), `${relative(REPO_ROOT, dir)} is cited but missing`).toBe(true);
+      if (file) {
+        expect(existsSync(join(dir, file.slice(1))), `${relative(REPO_ROOT, dir)}${file}`).toBe(true);
+        return;
+      }
+      const probe = PROBE.exec(probeText ?? '');
+      expect(probe, `unreadable probe: ${probeText}`).not.toBeNull();
+      const [, from = '', to = '', proto = 'tcp', port, family, via] = probe ?? [];
+      expect(['open', 'blocked'], `cell "${values[i]}"`).toContain(stated);
+      const selected = matchingProbes(
+        {
+          why: cells[0] ?? '',
+          from,
+          to,
+          proto: proto as Expectation['proto'],
+          result: stated as Expectation['result'],
+          via: via as 'direct' | 'published',
+          ...(port ? { port: Number(port) } : {}),
+          ...(family ? { family: family as 'ipv4' | 'ipv6' } : {}),
+        },
+        readCapture(dir).probes,
+      );
+      expect(selected.length, `${relative(REPO_ROOT, dir)}: no probe ${probeText}`).toBeGreaterThan(0);
+      for (const p of selected) expect(p.result, `${engine} ${relative(REPO_ROOT, dir)}: ${probeText}`).toBe(stated);
+    });
   });
 });

@@ -4,14 +4,31 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { checkExpectations, describeExpectation, type CaptureData, type ContainerInspect, type NetworkInspect } from './facts.js';
 import { probeSummary, type HostInfo, type LabCapture } from './lab.js';
 import { formatProbeFile, type ProbeRecord } from './probe.js';
+import { DEFAULT_ENGINE, ENGINES, fixtureDirName, scenarioEngine, type EngineId } from './engines.js';
 import { LAB_DIR, parsePublishSpec, type Scenario } from './scenario.js';
 
 export const REPO_ROOT = resolve(LAB_DIR, '..', '..');
-export const DEFAULT_FIXTURE_DIR = join(REPO_ROOT, 'fixtures', 'docker');
+export const FIXTURES_ROOT = join(REPO_ROOT, 'fixtures');
+/** The 20.10 captures; other engines' are in fixtures/docker-<engine>/ (engineFixtureDir). */
+export const DEFAULT_FIXTURE_DIR = join(FIXTURES_ROOT, fixtureDirName(DEFAULT_ENGINE));
+
+export function engineFixtureDir(engine: EngineId): string {
+  return join(FIXTURES_ROOT, fixtureDirName(engine));
+}
+
+/** Every engine's capture root that exists, with its engine. */
+export function engineFixtureDirs(): { engine: EngineId; root: string }[] {
+  return ENGINES.map((engine) => ({ engine, root: engineFixtureDir(engine) })).filter((e) => existsSync(e.root));
+}
+
+/** Every capture of every engine. */
+export function allCaptureDirs(): { engine: EngineId; dir: string }[] {
+  return engineFixtureDirs().flatMap(({ engine, root }) => captureDirs(root).map((dir) => ({ engine, dir })));
+}
 
 export const CAPTURE_FILES = [
   'iptables.rules',
@@ -57,9 +74,16 @@ export function captureData(capture: LabCapture): CaptureData {
   };
 }
 
-export function regenerateCommand(scenario: string, fixtureRoot: string): string {
-  const out = resolve(fixtureRoot) === DEFAULT_FIXTURE_DIR ? '' : ` --out ${fixtureRoot}`;
-  return `npm run lab:capture --${out} ${scenario}`;
+export function regenerateCommand(scenario: Scenario, fixtureRoot: string): string {
+  const engine = scenarioEngine(scenario);
+  const engineArg = engine === DEFAULT_ENGINE ? '' : ` --engine ${engine}`;
+  const out = resolve(fixtureRoot) === engineFixtureDir(engine) ? '' : ` --out ${fixtureRoot}`;
+  return `npm run lab:capture --${engineArg}${out} ${scenario.name}`;
+}
+
+/** Paths inside the repository (the engine cache) relative to it, so that READMEs do not name a checkout. */
+function displayPath(path: string): string {
+  return path.startsWith(`${REPO_ROOT}/`) ? relative(REPO_ROOT, path) : path;
 }
 
 function table(rows: string[][]): string {
@@ -84,12 +108,15 @@ export function renderReadme(data: CaptureData, fixtureRoot: string): string {
     'Captured by the iptlint Real-Docker lab (`test/lab/`, format in `test/lab/README.md`). Regenerate with:',
     '',
     '```sh',
-    regenerateCommand(scenario.name, fixtureRoot),
+    regenerateCommand(scenario, fixtureRoot),
     '```',
     '',
     table([
       ['Component', 'Version'],
-      ['dockerd', `${v.docker.server} (API ${v.docker.apiVersion}), ${code(v.docker.dockerdBinary)}`],
+      ['dockerd', `${v.docker.server} (API ${v.docker.apiVersion}), ${code(displayPath(v.docker.dockerdBinary))}`],
+      ...(host.daemon.engine?.packages
+        ? [[`engine ${host.daemon.engine.id}`, `Debian ${host.daemon.engine.suite ?? '?'}: ${host.daemon.engine.packages.map((p) => `${p.name} ${p.version}`).join(', ')}`]]
+        : []),
       ['docker client', `${v.docker.client} (API ${v.docker.clientApiVersion})`],
       ['containerd / runc', `${v.docker.containerd ?? '?'} / ${v.docker.runc ?? '?'}`],
       ['iptables', `${v.iptables}; ${v.ip6tables}`],
@@ -214,12 +241,14 @@ export async function writeCapture(capture: LabCapture, root = DEFAULT_FIXTURE_D
 
 /** fixtures/docker/README.md: one line per capture. */
 export function renderIndex(root = DEFAULT_FIXTURE_DIR): string {
+  const engine = ENGINES.find((e) => resolve(root) === engineFixtureDir(e));
+  const engineArg = engine && engine !== DEFAULT_ENGINE ? ` --engine ${engine}` : '';
   const lines = [
-    '# Real-Docker lab captures',
+    `# Real-Docker lab captures${engine ? ` (Docker ${engine})` : ''}`,
     '',
     'Each directory is one scenario of `test/lab/scenarios/`, run by the iptlint Real-Docker lab on a real kernel:',
     'raw `iptables-save`/`ip6tables-save`, `docker inspect` output and kernel probe results. Format and method: `test/lab/README.md`.',
-    'Regenerate all with `npm run lab:capture`, one with `npm run lab:capture -- <scenario>`.',
+    `Regenerate all with \`npm run lab:capture${engineArg ? ` --${engineArg}` : ''}\`, one with \`npm run lab:capture --${engineArg} <scenario>\`.`,
     '',
     '| Scenario | Docker | What it is | Probes |',
     '|---|---|---|---|',

@@ -21,6 +21,7 @@ import {
   type DockerEngine,
   type EngineVersions,
 } from './docker.js';
+import { engineBinaries, preparedEngine, scenarioEngine, withEngine, type EngineId } from './engines.js';
 import { addNetns, deleteNetns, inNetnsOk, ipIn, LAB_PREFIX, listNetns, namespaceInode, netnsPath, readSysctls, writeSysctls } from './netns.js';
 import {
   findRunProcesses,
@@ -58,7 +59,9 @@ import {
 } from './scenario.js';
 
 export interface LabOptions {
-  /** Engine binaries; overrides the scenario's `daemon.binaries`. */
+  /** Docker engine; overrides the scenario's `daemon.engine` (default 20.10). Fetched into .lab-cache/ on first use. */
+  engine?: EngineId;
+  /** Engine binaries; overrides the engine's and the scenario's `daemon.binaries`. */
   binaries?: BinariesSpec;
   busybox?: string;
   probeConcurrency?: number;
@@ -100,7 +103,12 @@ export interface HostInfo {
     iproute2: string;
     node: string;
   };
-  daemon: { flags: string[]; binaries: DockerBinaries };
+  daemon: {
+    flags: string[];
+    binaries: DockerBinaries;
+    /** The engine run, and for the fetched ones the Debian packages it came from (absent in captures made before engines existed). */
+    engine?: { id: EngineId; suite?: string; packages?: { name: string; version: string; sha256: string }[] };
+  };
   link: LinkAddresses;
   externalRoutesContainerSubnets: boolean;
   /** Values in the Docker host's namespace. */
@@ -786,9 +794,24 @@ export function probeSummary(probes: readonly ProbeRecord[]): string {
   return [...groups].map(([key, g]) => `${key} ${g.open} open/${g.blocked} blocked`).join('; ');
 }
 
+function engineRecord(engine: EngineId): NonNullable<HostInfo['daemon']['engine']> {
+  const prepared = preparedEngine(engine);
+  if (!prepared) return { id: engine };
+  return { id: engine, suite: prepared.suite, packages: prepared.packages.map(({ name, version, sha256 }) => ({ name, version, sha256 })) };
+}
+
+/** A capture filed under one engine must come from that engine, whatever PATH or --dockerd said. */
+function checkEngineVersion(engine: EngineId, server: string, dockerd: string): void {
+  if (!server.startsWith(`${engine}.`)) {
+    throw new Error(`engine ${engine} asked for, but ${dockerd} is Docker ${server} (pick the engine with --engine, or a matching --dockerd/--bin-dir)`);
+  }
+}
+
 /** Runs one scenario end to end. Always tears down; throws LabRunError on failure or leftovers. */
-export async function runLab(scenario: Scenario, options: LabOptions = {}): Promise<LabCapture> {
-  const binaries = resolveBinaries({ ...scenario.daemon?.binaries, ...options.binaries });
+export async function runLab(scenarioFile: Scenario, options: LabOptions = {}): Promise<LabCapture> {
+  const engineId = options.engine ?? scenarioEngine(scenarioFile);
+  const scenario = withEngine(scenarioFile, engineId);
+  const binaries = resolveBinaries({ ...(await engineBinaries(engineId, options.log ?? defaultLog())), ...scenario.daemon?.binaries, ...options.binaries });
   const runDir = await mkdtemp(`/tmp/${LAB_PREFIX}`);
   // Lets a later sweepStaleRuns() tell an abandoned run (owner gone) from a live one.
   await writeFile(join(runDir, OWNER_FILE), `${JSON.stringify({ pid: process.pid, startTime: await processStartTime(process.pid) })}\n`);
@@ -821,6 +844,7 @@ export async function runLab(scenario: Scenario, options: LabOptions = {}): Prom
       flags: scenario.daemon?.flags ?? [],
       onProcess: (p) => lab.remember(p),
     });
+    checkEngineVersion(engineId, lab.engine.versions.server, binaries.dockerd);
     await importImage(lab.engine, await buildImageTarball(runDir, lab.tools.busybox));
     t = mark('engineMs', t);
 
@@ -892,7 +916,7 @@ export async function runLab(scenario: Scenario, options: LabOptions = {}): Prom
         scenario: scenario.name,
         capturedAt: new Date().toISOString(),
         versions,
-        daemon: { flags: scenario.daemon?.flags ?? [], binaries },
+        daemon: { flags: scenario.daemon?.flags ?? [], binaries, engine: engineRecord(engineId) },
         link: lab.link,
         externalRoutesContainerSubnets: scenario.external?.routeContainerSubnets !== false,
         sysctls: { beforeDaemon: sysctlsBefore, atCapture: sysctlsAtCapture },

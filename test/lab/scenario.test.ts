@@ -41,6 +41,8 @@ describe('lab scenario files', () => {
     ['bad-file-name.json', '/name: must equal the file name ("bad-file-name")'],
     ['bad-missing-required.json', '/description: required field missing'],
     ['bad-missing-required.json', '/containers: must NOT have fewer than 1 items'],
+    ['bad-engine.json', '/daemon/engine: must be equal to one of the allowed values'],
+    ['bad-engine.json', '/expect/0/engines/0: must be equal to one of the allowed values'],
   ])('%s names the bad field: %s', (file, message) => {
     expect(problemsOf(file).some((p) => p.startsWith(message)), problemsOf(file).join('\n')).toBe(true);
   });

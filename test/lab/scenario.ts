@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
+import type { EngineId } from './engines.js';
 
 export const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 export const SCENARIO_DIR = join(LAB_DIR, 'scenarios');
@@ -51,6 +52,8 @@ export type EditSpec = { note?: string } & (
 
 export interface Expectation {
   why: string;
+  /** Engines on which the fact holds; all when absent. */
+  engines?: EngineId[];
   from: string;
   fromNetwork?: string;
   to: string;
@@ -69,7 +72,7 @@ export interface Scenario {
   $schema?: string;
   name: string;
   description: string;
-  daemon?: { flags?: string[]; binaries?: BinariesSpec };
+  daemon?: { engine?: EngineId; flags?: string[]; binaries?: BinariesSpec };
   host?: { sysctlsBeforeDaemon?: Sysctls };
   link?: { ipv6?: boolean };
   external?: { routeContainerSubnets?: boolean };

@@ -1,16 +1,16 @@
 /**
  * Ground truth: every kernel probe of every committed Real-Docker lab capture
- * (fixtures/docker/<scenario>/probes.json, or IPTLINT_LAB_FIXTURES) must be
+ * (fixtures/docker{,-26.1,-28.5}/<scenario>/probes.json of every Docker engine, or
+ * IPTLINT_LAB_FIXTURES) must be
  * reproduced by the packet model — same verdict, and for open probes the same
  * answering container and the same client address as the server saw it
  * (which checks the NAT model). Prints the agreement rate per scenario.
  */
-import { basename } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { tracePacket } from '../../src/packet/trace.js';
-import { describeProbe, labCaptureDirs, labWorld, LAB_ROOT, modelProbe, type WorldOverrides } from './lab-world.js';
+import { captureLabel, describeProbe, labCaptureDirs, labWorld, LAB_ROOT, modelProbe, type WorldOverrides } from './lab-world.js';
 
 const dirs = labCaptureDirs();
 if (dirs.length === 0) console.warn(`SKIPPED: no lab captures under ${LAB_ROOT} yet (see test/lab/README.md)`);
@@ -22,14 +22,14 @@ afterAll(() => {
   const total = rates.reduce((sum, rate) => sum + rate.total, 0);
   const agreed = rates.reduce((sum, rate) => sum + rate.agreed, 0);
   const lines = rates.map(
-    (rate) => `  ${rate.scenario.padEnd(32)} ${String(rate.agreed).padStart(4)}/${String(rate.total).padEnd(4)} verdicts ${((100 * rate.agreed) / rate.total).toFixed(1).padStart(5)}%   served-by/seen-source ${rate.seen}/${rate.seenTotal}`,
+    (rate) => `  ${rate.scenario.padEnd(44)} ${String(rate.agreed).padStart(4)}/${String(rate.total).padEnd(4)} verdicts ${((100 * rate.agreed) / rate.total).toFixed(1).padStart(5)}%   served-by/seen-source ${rate.seen}/${rate.seenTotal}`,
   );
-  console.log(`packet model vs kernel probes (${LAB_ROOT}):\n${lines.join('\n')}\n  ${'total'.padEnd(32)} ${agreed}/${total} = ${((100 * agreed) / total).toFixed(2)}%`);
+  console.log(`packet model vs kernel probes (${LAB_ROOT}):\n${lines.join('\n')}\n  ${'total'.padEnd(44)} ${agreed}/${total} = ${((100 * agreed) / total).toFixed(2)}%`);
 });
 
 describe.skipIf(dirs.length === 0)('packet model agrees with the kernel on every lab probe', () => {
   for (const dir of dirs) {
-    const scenario = basename(dir);
+    const scenario = captureLabel(dir);
     it(scenario, () => {
       const world = labWorld(dir);
       const disagreements: string[] = [];

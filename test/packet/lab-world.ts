@@ -5,7 +5,7 @@
  * container ports, the external host serves TCP 80), the external host's
  * routes, and each kernel probe turned into a connection query.
  */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parse } from '../../grammar/index.js';
 import { loadDockerInputs } from '../../src/docker/load-inputs.js';
 import type { Family } from '../../grammar/ast.js';
@@ -20,15 +20,22 @@ import { answerBy, type Listener, type Services } from '../../src/packet/service
 import { formatAddr } from '../../src/packet/address.js';
 import type { Box } from '../../src/packet/packet-set.js';
 import { runQuery } from '../../src/packet/reach-query.js';
-import { captureDirs, DEFAULT_FIXTURE_DIR, readCapture } from '../lab/fixtures.js';
+import { allCaptureDirs, captureDirs, DEFAULT_FIXTURE_DIR, FIXTURES_ROOT, readCapture } from '../lab/fixtures.js';
 import type { CaptureData } from '../lab/facts.js';
 import type { ProbeRecord } from '../lab/probe.js';
 import { serverPorts, type ContainerSpec } from '../lab/scenario.js';
 
+/** The 20.10 captures (or IPTLINT_LAB_FIXTURES): the root of the targeted cross-checks. */
 export const LAB_ROOT = process.env['IPTLINT_LAB_FIXTURES'] ?? DEFAULT_FIXTURE_DIR;
 
+/** Every capture of every Docker engine (fixtures/docker, fixtures/docker-<engine>), or those under IPTLINT_LAB_FIXTURES. */
 export function labCaptureDirs(): string[] {
-  return captureDirs(LAB_ROOT);
+  return process.env['IPTLINT_LAB_FIXTURES'] ? captureDirs(LAB_ROOT) : allCaptureDirs().map((capture) => capture.dir);
+}
+
+/** `docker-28.5/multi-network`: the capture's engine directory and scenario. */
+export function captureLabel(dir: string): string {
+  return relative(FIXTURES_ROOT, dir);
 }
 
 export interface LabWorld {

@@ -4,15 +4,14 @@
  * the committed lab captures must fall in the open set exactly when the
  * kernel saw it open.
  */
-import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeProbe, labCaptureDirs, labWorld, symbolicVerdicts } from './lab-world.js';
+import { captureLabel, describeProbe, labCaptureDirs, labWorld, symbolicVerdicts } from './lab-world.js';
 
 const dirs = labCaptureDirs();
 
 describe.skipIf(dirs.length === 0)('symbolic reachability agrees with the kernel probes', () => {
   for (const dir of dirs) {
-    it(basename(dir), () => {
+    it(captureLabel(dir), () => {
       const world = labWorld(dir);
       const verdicts = symbolicVerdicts(world);
       const disagreements = world.capture.probes
