@@ -232,7 +232,7 @@ function buildParser(): Argv {
     )
     .command('rules', 'List the lint rules', (y) =>
       withColor(y)
-        .option('format', { choices: formatterNames, default: 'stylish' as FormatterName, description: 'Output format' })
+        .option('format', { choices: ['stylish', 'json'] as const, default: 'stylish' as const, description: 'Output format' })
         .example('$0 rules --format json', 'Rule metadata as JSON'),
     )
     .example('sudo iptables-save | $0 check', 'Lint the live ruleset')

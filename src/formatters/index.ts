@@ -1,3 +1,4 @@
+import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
 import { formatStylish } from './stylish.js';
 import type { FormatterName } from './names.js';
@@ -6,10 +7,12 @@ import type { Formatter } from './types.js';
 export const formatters: Readonly<Record<FormatterName, Formatter>> = {
   stylish: formatStylish,
   json: formatJson,
+  html: formatHtml,
 };
 
 export { formatterNames, type FormatterName } from './names.js';
 
+export { formatHtml } from './html.js';
 export { formatJson, toJsonReport } from './json.js';
 export type { JsonFileEntry, JsonFinding, JsonLocation, JsonReport } from './json.js';
 export { formatStylish } from './stylish.js';
