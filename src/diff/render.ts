@@ -1,4 +1,4 @@
-/** `iptlint diff` output: text for people, JSON (schemas/diff.schema.json) for tools. */
+/** `iptlint diff` output: text for people, JSON (the DiffReport of types.ts) for tools. */
 import { neutralize } from '../formatters/terminal-text.js';
 import type { DiffChange, DiffReport } from './types.js';
 

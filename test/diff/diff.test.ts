@@ -178,6 +178,22 @@ describe('iptlint diff: what it ignores and how it fails', () => {
     expect(result.code).toBe(1);
   });
 
+  it('--ip6 compares the IPv6 dumps too: a published port removed only over IPv6 is reported as such', async () => {
+    const { readFileSync, writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'iptlint-diff-'));
+    const capture = 'fixtures/docker/ipv6';
+    const ip6 = readFileSync(`${capture}/ip6tables.rules`, 'utf8');
+    const edited = ip6.replace(/^-A DOCKER ! -i br-1eae0033d10d -p tcp -m tcp --dport 8081 -j DNAT --to-destination \[fd00:d0c:2::2\]:80\n/m, '');
+    expect(edited).not.toBe(ip6);
+    writeFileSync(join(dir, 'ip6.rules'), edited);
+    const result = await runMain(['diff', `${capture}/iptables.rules`, `${capture}/iptables.rules`, '--ip6', `${capture}/ip6tables.rules`, join(dir, 'ip6.rules'), '--format', 'json', ...states(capture, 'old'), ...states(capture, 'new')]);
+    const report = JSON.parse(result.stdout) as DiffReport;
+    expect(report.changes.map((change) => [change.family, change.message])).toEqual([['ipv6', 'network v6net: published port 8081→v6a:80/tcp removed']]);
+    expect(result.code).toBe(1);
+  });
+
   it('a missing file: exit 2 with the reason', async () => {
     const result = await runMain(['diff', 'fixtures/docker/multi-network/iptables.rules', 'no/such.rules']);
     expect(result.code).toBe(2);
