@@ -10,6 +10,7 @@ export { allRules } from '../rules/index.js';
 export {
   formatters,
   formatterNames,
+  formatHtml,
   formatJson,
   formatStylish,
   formatSarif,

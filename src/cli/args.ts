@@ -43,6 +43,15 @@ export interface HostSettings extends TopologySettings {
   docker: DockerSettings;
 }
 
+/** One side of `diff`: the dumps and, optionally, Docker's state at that time. */
+export interface DiffSide {
+  file: string;
+  ip6File?: string;
+  docker: DockerSettings;
+}
+
+export type GraphFormat = 'dot' | 'mermaid';
+
 /** One packet for `trace`, as given on the command line. */
 export interface PacketSettings {
   in?: string;
@@ -91,12 +100,16 @@ export type ParsedCommand =
   | { command: 'rules'; format: RuleListFormatName; color?: boolean }
   | ({ command: 'trace'; packet: PacketSettings; batch: boolean } & HostSettings)
   | ({ command: 'reach' } & HostSettings)
+  | { command: 'graph'; file: string; format: GraphFormat; table?: string; chain?: string; parse: ParseSettings }
+  | { command: 'diff'; old: DiffSide; new: DiffSide; format: 'text' | 'json'; color?: boolean; parse: ParseSettings }
+
   /** --help / --version: print `text` to stdout and exit 0. */
   | { command: 'show'; text: string };
 
-const commandNames = ['check', 'scan', 'fmt', 'rules', 'trace', 'reach'] as const;
+const commandNames = ['check', 'scan', 'fmt', 'rules', 'trace', 'reach', 'graph', 'diff'] as const;
 const inputFormats: readonly InputFormat[] = ['auto', 'save', 'list'];
 const families: readonly Family[] = ['ipv4', 'ipv6'];
+const graphFormats: readonly GraphFormat[] = ['dot', 'mermaid'];
 
 const EPILOG = `Exit codes:
   0  no finding at or above --fail-on
@@ -234,6 +247,32 @@ ${EPILOG}`),
         'Which networks can talk, and what can the outside reach?',
       ),
     )
+    .command('graph <file>', 'Draw the jump/goto graph of the chains as Graphviz DOT or Mermaid', (y) =>
+      y
+        .positional('file', { type: 'string', description: 'Dump file; - is stdin' })
+        .option('format', { choices: graphFormats, default: 'dot' as GraphFormat, description: 'Output language' })
+        .option('table', { type: 'string', description: 'Only this table (for iptables -S output without "# table:" lines: the table its rules belong to)' })
+        .option('chain', { type: 'string', description: 'Only the chains reachable from this chain' })
+        .option('input-format', { choices: inputFormats, default: 'auto' as InputFormat, description: 'Dump format: iptables-save output (save), iptables -S output (list), or detect (auto)' })
+        .option('family', { choices: families, description: 'Address family of the dump (default: detected)' })
+        .example('$0 graph iptables.rules | dot -Tsvg > chains.svg', 'Draw every table')
+        .example('$0 graph iptables.rules --format mermaid --table filter --chain FORWARD', 'What FORWARD can reach, as Mermaid')
+        .epilog('Exit codes: 0 drawn, 2 usage error, unreadable input, syntax errors, or an unknown --table/--chain'),
+    )
+    .command('diff <old> <new>', 'What changed between two dumps, ignoring counters, dates and layout; Docker-aware', (y) =>
+      withColor(withDumpOptions(y))
+        .positional('old', { type: 'string', description: 'Earlier iptables-save dump' })
+        .positional('new', { type: 'string', description: 'Later iptables-save dump' })
+        .option('ip6', { type: 'string', array: true, description: 'The ip6tables-save dumps of both sides: --ip6 OLD6 NEW6' })
+        .option('old-docker-networks', { type: 'string', description: 'docker network inspect JSON taken with OLD' })
+        .option('new-docker-networks', { type: 'string', description: 'docker network inspect JSON taken with NEW' })
+        .option('old-docker-containers', { type: 'string', description: 'docker inspect JSON of the containers, taken with OLD' })
+        .option('new-docker-containers', { type: 'string', description: 'docker inspect JSON of the containers, taken with NEW' })
+        .option('format', { choices: ['text', 'json'] as const, default: 'text' as 'text' | 'json', description: 'Output format' })
+        .example('$0 diff yesterday.rules today.rules', 'What changed since yesterday?')
+        .example('$0 diff a.rules b.rules --old-docker-networks a-net.json --new-docker-networks b-net.json', 'Match networks by name across bridge id changes')
+        .epilog('Exit codes: 0 no security-relevant change, 1 a security-relevant change, 2 usage error, unreadable input or syntax errors'),
+    )
     .command('rules', 'List the lint rules', (y) =>
       withColor(y)
         .option('format', { choices: ruleListFormatNames, default: 'stylish' as RuleListFormatName, description: 'Output format' })
@@ -254,7 +293,7 @@ interface RawArgs extends PacketSettings {
   version?: boolean;
   files?: string[];
   file?: string;
-  format?: FormatterName | 'text';
+  format?: FormatterName | GraphFormat | 'text';
   output?: string;
   failOn?: FailOn;
   quiet?: boolean;
@@ -277,6 +316,13 @@ interface RawArgs extends PacketSettings {
   dockerHost?: string;
   requireDocker?: boolean;
   timeout?: number;
+  chain?: string;
+  old?: string;
+  new?: string;
+  oldDockerNetworks?: string;
+  newDockerNetworks?: string;
+  oldDockerContainers?: string;
+  newDockerContainers?: string;
 }
 
 /**
@@ -338,6 +384,17 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
       return { command: 'trace', ...hostSettings(args, color, parse), packet: packetSettings(args), batch: args.batch ?? false };
     case 'reach':
       return { command: 'reach', ...hostSettings(args, color, parse) };
+    case 'graph':
+      return {
+        command: 'graph',
+        file: restoreStdin(String(args.file)),
+        format: args.format === 'mermaid' ? 'mermaid' : 'dot',
+        ...(args.table === undefined ? {} : { table: args.table }),
+        ...(args.chain === undefined ? {} : { chain: args.chain }),
+        parse,
+      };
+    case 'diff':
+      return diffCommand(args, color, parse);
     case 'rules':
       return { command: 'rules', format: args.format === 'json' ? 'json' : 'stylish', ...(color === undefined ? {} : { color }) };
     case '':
@@ -384,7 +441,7 @@ function parseSettings(args: RawArgs): ParseSettings {
 
 /** yargs has already restricted --format to the command's own choices. */
 function lintFormat(format: RawArgs['format']): FormatterName {
-  return format === undefined || format === 'text' ? 'stylish' : format;
+  return formatterNames.find((name) => name === format) ?? 'stylish';
 }
 
 /** `--output -` is stdout, like no --output; an empty name would write nowhere, so it is refused. */
@@ -408,6 +465,31 @@ function hostSettings(args: RawArgs, color: boolean | undefined, parse: ParseSet
 
 function topologySettings(args: RawArgs): TopologySettings {
   return { hostAddrs: (args.hostAddr ?? []).map(String), routes: (args.route ?? []).map(parseRoute) };
+}
+
+function diffCommand(args: RawArgs, color: boolean | undefined, parse: ParseSettings): ParsedCommand {
+  // --ip6 is one file for trace/reach and an array (old, new) for diff.
+  const ip6 = ([] as unknown[]).concat(args.ip6 ?? []).map(String);
+  if (ip6.length !== 0 && ip6.length !== 2) {
+    throw new UsageError(`--ip6 takes two files (old and new), got ${ip6.length}`, 'write --ip6 OLD6.rules NEW6.rules');
+  }
+  const side = (file: string | undefined, ip6File: string | undefined, networksPath: string | undefined, containersPath: string | undefined): DiffSide => ({
+    file: restoreStdin(String(file)),
+    ...(ip6File === undefined ? {} : { ip6File }),
+    docker: {
+      ...(networksPath === undefined ? {} : { networksPath }),
+      ...(containersPath === undefined ? {} : { containersPath }),
+    },
+  });
+  if (args.old === STDIN_TOKEN && args.new === STDIN_TOKEN) throw new UsageError('both dumps are stdin', 'give at most one of OLD and NEW as -');
+  return {
+    command: 'diff',
+    old: side(args.old, ip6[0], args.oldDockerNetworks, args.oldDockerContainers),
+    new: side(args.new, ip6[1], args.newDockerNetworks, args.newDockerContainers),
+    format: args.format === 'json' ? 'json' : 'text',
+    ...(color === undefined ? {} : { color }),
+    parse,
+  };
 }
 
 function parseRoute(text: string): { cidr: string; iface: string } {

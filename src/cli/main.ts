@@ -45,5 +45,9 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
       return (await import('./commands/trace.js')).runTrace(cmd, io);
     case 'reach':
       return (await import('./commands/reach.js')).runReach(cmd, io);
+    case 'graph':
+      return (await import('./commands/graph.js')).runGraph(cmd, io);
+    case 'diff':
+      return (await import('./commands/diff.js')).runDiff(cmd, io);
   }
 }

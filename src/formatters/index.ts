@@ -1,4 +1,5 @@
 import { formatGithub } from './github.js';
+import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
 import { formatPrometheus } from './prometheus.js';
@@ -14,10 +15,12 @@ export const formatters: Readonly<Record<FormatterName, Formatter>> = {
   junit: formatJunit,
   github: formatGithub,
   prometheus: formatPrometheus,
+  html: formatHtml,
 };
 
 export { formatterNames, ruleListFormatNames, type FormatterName, type RuleListFormatName } from './names.js';
 
+export { formatHtml } from './html.js';
 export { formatJson, toJsonReport } from './json.js';
 export type { JsonFileEntry, JsonFinding, JsonLocation, JsonReport } from './json.js';
 export { formatGithub } from './github.js';

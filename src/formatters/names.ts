@@ -1,5 +1,5 @@
 /** Output formats of `iptlint check`; kept apart so the CLI can list them without loading the formatters. */
-export const formatterNames = ['stylish', 'json', 'sarif', 'junit', 'github', 'prometheus'] as const;
+export const formatterNames = ['stylish', 'json', 'sarif', 'junit', 'github', 'prometheus', 'html'] as const;
 
 export type FormatterName = (typeof formatterNames)[number];
 

@@ -5,11 +5,11 @@ import { REPO } from './run-cli.js';
 
 describe('public API (src/index.ts)', () => {
   it('exports the documented functions and values', () => {
-    for (const name of ['parse', 'print', 'buildModel', 'lint', 'parseErrorFindings', 'checkText', 'formatStylish', 'formatJson', 'toJsonReport', 'formatSarif', 'toSarifLog', 'formatJunit', 'formatGithub', 'formatPrometheus', 'writeFileAtomic', 'neutralize', 'summarize']) {
+    for (const name of ['parse', 'print', 'buildModel', 'lint', 'parseErrorFindings', 'checkText', 'formatStylish', 'formatJson', 'toJsonReport', 'formatSarif', 'toSarifLog', 'formatJunit', 'formatGithub', 'formatPrometheus', 'formatHtml', 'writeFileAtomic', 'neutralize', 'summarize']) {
       expect(typeof api[name as keyof typeof api], name).toBe('function');
     }
     expect(api.allRules.length).toBeGreaterThan(0);
-    expect(Object.keys(api.formatters).sort()).toEqual(['github', 'json', 'junit', 'prometheus', 'sarif', 'stylish']);
+    expect(Object.keys(api.formatters).sort()).toEqual(['github', 'html', 'json', 'junit', 'prometheus', 'sarif', 'stylish']);
     expect(api.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
