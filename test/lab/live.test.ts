@@ -20,6 +20,7 @@ import { LabRunError, runLab, sweepStaleRuns, verifyCleanup, type LabCapture, ty
 import { LAB_PREFIX, listNetns } from './netns.js';
 import { isSameProcessAlive } from './processes.js';
 import { LAB_DIR, loadScenario, SCENARIO_DIR } from './scenario.js';
+import { describeProbe, labWorldOf, modelProbe } from '../packet/lab-world.js';
 
 /** At least one per engine; 26.1 and 28.5 are fetched into .lab-cache/ by the first run that needs them. */
 const LIVE_SCENARIOS: { name: string; engine: EngineId }[] = [
@@ -30,6 +31,16 @@ const LIVE_SCENARIOS: { name: string; engine: EngineId }[] = [
   { name: 'broken-docker-user-hostport', engine: '26.1' },
   { name: 'broken28-raw-drop-removed', engine: '28.5' },
 ];
+/** Packet model vs this run's kernel probes, printed after the run (issue #5 asks for the rate on live runs too). */
+const liveAgreement: { name: string; agreed: number; total: number }[] = [];
+afterAll(() => {
+  if (liveAgreement.length === 0) return;
+  const agreed = liveAgreement.reduce((sum, run) => sum + run.agreed, 0);
+  const total = liveAgreement.reduce((sum, run) => sum + run.total, 0);
+  const lines = liveAgreement.map((run) => `  ${run.name.padEnd(40)} ${run.agreed}/${run.total}`);
+  console.log(`packet model vs kernel probes of the live lab runs:\n${lines.join('\n')}\n  ${'total'.padEnd(40)} ${agreed}/${total} = ${((100 * agreed) / total).toFixed(2)}%`);
+});
+
 const label = ({ name, engine }: { name: string; engine: EngineId }): string => `${fixtureDirName(engine)}/${name}`;
 
 const availability = await checkLabAvailability();
@@ -95,6 +106,17 @@ describe('live Docker lab', () => {
         expect(existsSync(committedDir), `${committedDir} missing`).toBe(true);
         const live = captureData(get());
         expect(diffFacts(probeFacts(readCapture(committedDir)), probeFacts(live))).toEqual([]);
+      });
+
+      it("the packet model gives the kernel's verdict on every probe of this run", () => {
+        const world = labWorldOf(captureData(get()));
+        const disagreements = world.capture.probes.flatMap((probe) => {
+          const model = modelProbe(world, probe);
+          return model.result === probe.result ? [] : [`${describeProbe(probe)}: kernel ${probe.result}, model ${model.result} — ${model.why}`];
+        });
+        liveAgreement.push({ name, agreed: world.capture.probes.length - disagreements.length, total: world.capture.probes.length });
+        expect(world.capture.probes.length).toBeGreaterThan(0);
+        expect(disagreements).toEqual([]);
       });
 
       it('iptables and ip6tables rules agree with the committed capture (ids and addresses as symbols)', () => {

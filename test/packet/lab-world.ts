@@ -5,9 +5,10 @@
  * container ports, the external host serves TCP 80), the external host's
  * routes, and each kernel probe turned into a connection query.
  */
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { parse } from '../../grammar/index.js';
-import { loadDockerInputs } from '../../src/docker/load-inputs.js';
+import { dockerInputsFrom } from '../../src/docker/load-inputs.js';
+import { structuredValue } from '../../src/docker/structured-file.js';
 import type { Family } from '../../grammar/ast.js';
 import { buildModel } from '../../src/model/build.js';
 import { parseAddress, parseBlock, blockSet, type AddrSet } from '../../src/packet/address.js';
@@ -67,9 +68,16 @@ export interface WorldOverrides {
 }
 
 export function labWorld(dir: string, overrides: WorldOverrides = {}): LabWorld {
-  const capture = readCapture(dir);
+  return labWorldOf(readCapture(dir), overrides);
+}
+
+/** The world of a capture in memory: a committed one, or a live lab run's. */
+export function labWorldOf(capture: CaptureData, overrides: WorldOverrides = {}): LabWorld {
   const name = capture.scenario.name;
-  const docker = loadDockerInputs({ networksPath: join(dir, 'networks.json'), containersPath: join(dir, 'containers.json') });
+  const docker = dockerInputsFrom({
+    networks: structuredValue(`${name}/networks.json`, capture.networks),
+    containers: structuredValue(`${name}/containers.json`, capture.containers),
+  });
   const { link, sysctls, daemon } = capture.host;
   const at = sysctls.atCapture;
   const gateways: Record<string, string[]> = {};
