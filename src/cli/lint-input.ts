@@ -9,8 +9,8 @@
 import type { DumpFormat, Family, ParseResult } from '../../grammar/ast.js';
 import { parse } from '../../grammar/index.js';
 import type { DockerInputs } from '../docker/types.js';
-import { compareFindings, lint, parseErrorFindings } from '../engine/lint.js';
-import type { Finding } from '../engine/types.js';
+import { lintParsed } from '../engine/lint.js';
+import type { Finding, LintOptions } from '../engine/types.js';
 import { buildModel } from '../model/build.js';
 import type { Model } from '../model/types.js';
 import type { ParseSettings } from './args.js';
@@ -36,12 +36,15 @@ export function prepareInput(file: string, text: string, settings: ParseSettings
   return { kind: 'parsed', file, parse: result, model: buildModel(result) };
 }
 
-export function lintPrepared(prepared: PreparedInput, docker: DockerInputs | undefined): LintedInput {
-  if (prepared.kind === 'binary') return { findings: [prepared.finding], syntaxErrors: true };
+/** `options`: the configuration's severities and rule options for this file. */
+export function lintPrepared(prepared: PreparedInput, docker: DockerInputs | undefined, options: Omit<LintOptions, 'inputs'> = {}): LintedInput {
+  if (prepared.kind === 'binary') {
+    const severity = options.severity?.[prepared.finding.ruleId];
+    return { findings: severity === 'off' ? [] : [severity === undefined ? prepared.finding : { ...prepared.finding, severity }], syntaxErrors: true };
+  }
   const { parse: result, model } = prepared;
-  const findings = [...parseErrorFindings(result), ...lint(model, docker ? { inputs: { docker } } : {})];
-  findings.sort(compareFindings);
-  return { findings, syntaxErrors: result.errors.length > 0, format: result.format, family: result.family };
+  const findings = lintParsed(model, { ...options, ...(docker ? { inputs: { docker } } : {}) });
+  return { findings, syntaxErrors: findings.some((finding) => finding.category === 'syntax'), format: result.format, family: result.family };
 }
 
 /** The first dump of the other address family, if several dumps were given together. */
