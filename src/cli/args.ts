@@ -19,6 +19,9 @@ export interface ParseSettings {
   family?: Family;
 }
 
+/** Parse settings as given on the command line (check: the configuration fills in the rest). */
+export type GivenParseSettings = Partial<ParseSettings>;
+
 /** Docker's own state and intent, to audit the dump against (all optional). */
 export interface DockerSettings {
   networksPath?: string;
@@ -60,8 +63,10 @@ export type ParsedCommand =
       quiet: boolean;
       verbose: boolean;
       color?: boolean;
-      parse: ParseSettings;
+      parse: GivenParseSettings;
       docker: DockerSettings;
+      /** --config FILE: this configuration instead of the one found above the working directory. */
+      configPath?: string;
     }
   | { command: 'fmt'; file?: string; check: boolean; color?: boolean; parse: ParseSettings }
   | { command: 'rules'; format: FormatterName; color?: boolean }
@@ -90,8 +95,7 @@ function withDumpOptions<T>(y: Argv<T>) {
   return y
     .option('input-format', {
       choices: inputFormats,
-      default: 'auto' as InputFormat,
-      description: 'Dump format: iptables-save output (save), iptables -S output (list), or detect (auto)',
+      description: 'Dump format: iptables-save output (save), iptables -S output (list), or detect (auto; the default)',
     })
     .option('table', {
       type: 'string',
@@ -141,6 +145,7 @@ function buildParser(): Argv {
         .option('docker-containers', { type: 'string', description: 'JSON of `docker inspect $(docker ps -q)`: audit published ports against these containers' })
         .option('policy', { type: 'string', description: 'Policy file (YAML or JSON, schemas/docker-policy.schema.json): intended networks, ports and DOCKER-USER rules' })
         .option('docker-version', { type: 'string', description: 'Docker version of the host (e.g. 20.10.24): overrides the generation detected from the dump' })
+        .option('config', { type: 'string', description: 'Configuration file (.iptlintrc.json/.yaml, or package.json with an "iptlint" key); default: the first one found walking up from the working directory' })
         .example('$0 check iptables.rules ip6tables.rules --docker-networks net.json --docker-containers ctr.json', 'Audit a Docker host against its own state')
         .example('sudo iptables-save | $0 check', 'Lint the live ruleset')
         .example('$0 check examples/docker-host.rules', 'Lint a saved dump')
@@ -199,6 +204,7 @@ interface RawArgs extends PacketSettings {
   failOn?: FailOn;
   quiet?: boolean;
   verbose?: boolean;
+  config?: string;
   dockerNetworks?: string;
   dockerContainers?: string;
   policy?: string;
@@ -250,8 +256,9 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
         quiet: args.quiet ?? false,
         verbose: args.verbose ?? false,
         ...(color === undefined ? {} : { color }),
-        parse,
+        parse: givenParseSettings(args),
         docker: dockerSettings(args),
+        ...(args.config === undefined ? {} : { configPath: args.config }),
       };
     case 'fmt': {
       const files = [...(args.file === undefined ? [] : [String(args.file)]), ...afterDashes].map(restoreStdin);
@@ -278,11 +285,15 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
 }
 
 function parseSettings(args: RawArgs): ParseSettings {
+  return { inputFormat: 'auto', ...givenParseSettings(args) };
+}
+
+function givenParseSettings(args: RawArgs): GivenParseSettings {
   if (args.table !== undefined && !/^[A-Za-z0-9_-]+$/.test(args.table)) {
     throw new UsageError(`invalid table name '${args.table}'`, 'use a table name such as filter, nat, mangle, raw or security');
   }
   return {
-    inputFormat: args.inputFormat ?? 'auto',
+    ...(args.inputFormat === undefined ? {} : { inputFormat: args.inputFormat }),
     ...(args.table === undefined ? {} : { table: args.table }),
     ...(args.family === undefined ? {} : { family: args.family }),
   };

@@ -11,9 +11,11 @@ export interface RuleOptionsProblem {
   /** Key path inside the rule's options object (`['ignoreChains', 0]`). */
   path: KeyPath;
   message: string;
+  /** The problem is a key the rule does not know (point at the key, not its value). */
+  unknownKey: boolean;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validators = new WeakMap<RuleMeta, ValidateFunction>();
 
 function validatorOf(meta: RuleMeta): ValidateFunction {
@@ -35,7 +37,7 @@ export function ruleOptionsProblem(meta: RuleMeta, values: unknown): RuleOptions
   const names = Object.keys(meta.options ?? {});
   const unknownKey = error.keyword === 'additionalProperties';
   const accepted = names.length === 0 ? 'this rule takes no options' : `its options are ${names.join(', ')}`;
-  return { path, message: unknownKey ? `${messageOf(error)}: ${accepted}` : messageOf(error) };
+  return { path, message: unknownKey ? `${messageOf(error)}: ${accepted}` : messageOf(error), unknownKey };
 }
 
 /** Configured values over the defaults; invalid values throw (the CLI validates config files earlier, with locations). */

@@ -33,6 +33,13 @@ export function messageOf(error: ErrorObject): string {
       return `must be one of ${(params['allowedValues'] as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`;
     case 'const':
       return `must be ${JSON.stringify(params['allowedValue'])}`;
+    // `data` and `parentSchema` are there when the validator was compiled with ajv's `verbose` option.
+    case 'type':
+      return 'data' in error ? `expected ${String(params['type'])}, found ${describeValue(error.data)}` : (error.message ?? error.keyword);
+    case 'pattern': {
+      const description = (error.parentSchema as { description?: unknown } | undefined)?.description;
+      return 'data' in error && typeof description === 'string' ? `found ${describeValue(error.data)}, expected ${description}` : (error.message ?? error.keyword);
+    }
     default:
       return error.message ?? error.keyword;
   }
@@ -43,4 +50,12 @@ export function mostUsefulError(errors: readonly ErrorObject[]): ErrorObject {
   const concrete = errors.filter((error) => error.keyword !== 'oneOf' && error.keyword !== 'anyOf');
   const pool = concrete.length > 0 ? concrete : errors;
   return pool.reduce((best, error) => (pathOf(error).length > pathOf(best).length ? error : best));
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${String(value)}`;
 }

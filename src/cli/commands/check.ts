@@ -1,11 +1,14 @@
 import type { DockerInputs } from '../../docker/types.js';
 import { formatters } from '../../formatters/index.js';
 import type { FileReport } from '../../formatters/types.js';
-import type { ParsedCommand } from '../args.js';
+import { lintOptionsFor } from '../../config/index.js';
+import { neutralize } from '../../formatters/terminal-text.js';
+import type { ParsedCommand, ParseSettings } from '../args.js';
+import { readConfigState } from '../config-state.js';
 import { readDockerState } from '../docker-state.js';
 import { decodeDump } from '../decode.js';
 import { ExitCode, reachesThreshold } from '../exit-code.js';
-import { loadInput, refuseTerminalStdin, resolveInputs } from '../inputs.js';
+import { loadInput, refuseTerminalStdin, resolveInputs, STDIN_NAME } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { companionOf, lintPrepared, prepareInput, type PreparedInput } from '../lint-input.js';
 import { printInputError } from '../report-input-error.js';
@@ -17,8 +20,14 @@ type CheckCommand = Extract<ParsedCommand, { command: 'check' }>;
 export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> {
   if (cmd.files.length === 0) refuseTerminalStdin(io.stdinIsTTY);
   const sources = await resolveInputs(cmd.files, io.cwd);
-  const docker = readDockerState(cmd.docker, io);
+  const configState = readConfigState(cmd.configPath, io);
+  if (configState === 'failed') return ExitCode.failure;
+  const { config } = configState;
+  if (cmd.verbose) io.stderr(neutralize(configState.description) + '\n');
+  // Command-line options override the configuration, key by key.
+  const docker = readDockerState({ ...config?.docker, ...cmd.docker }, io);
   if (docker === 'failed') return ExitCode.failure;
+  const parseSettings: ParseSettings = { inputFormat: 'auto', ...config?.input, ...cmd.parse };
 
   const reports: FileReport[] = [];
   const prepared: { input: PreparedInput; source: string }[] = [];
@@ -32,7 +41,7 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
       continue;
     }
     const text = decodeDump(loaded.bytes);
-    prepared.push({ input: prepareInput(loaded.name, text, cmd.parse), source: text });
+    prepared.push({ input: prepareInput(loaded.name, text, parseSettings), source: text });
   }
 
   const inputs = prepared.map((entry) => entry.input);
@@ -41,7 +50,7 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
     const dockerInputs: DockerInputs | undefined =
       docker || companionModel ? { kind: 'docker-inputs', files: {}, ...docker, ...(companionModel ? { companionModel } : {}) } : undefined;
     if (cmd.verbose && input.kind === 'parsed') io.stderr(describeGeneration(input.file, input.model, dockerInputs));
-    const linted = lintPrepared(input, dockerInputs);
+    const linted = lintPrepared(input, dockerInputs, lintOptionsFor(config, input.file === STDIN_NAME ? undefined : input.file, io.cwd));
     if (linted.syntaxErrors) failed = true;
     reports.push({
       status: 'checked',
