@@ -67,6 +67,10 @@ export type ParsedCommand =
       docker: DockerSettings;
       /** --config FILE: this configuration instead of the one found above the working directory. */
       configPath?: string;
+      /** --baseline FILE: report only findings it does not accept. */
+      baselinePath?: string;
+      /** --update-baseline: record this run's findings into the baseline instead of reporting. */
+      updateBaseline: boolean;
     }
   | { command: 'fmt'; file?: string; check: boolean; color?: boolean; parse: ParseSettings }
   | { command: 'rules'; format: FormatterName; color?: boolean }
@@ -146,6 +150,8 @@ function buildParser(): Argv {
         .option('policy', { type: 'string', description: 'Policy file (YAML or JSON, schemas/docker-policy.schema.json): intended networks, ports and DOCKER-USER rules' })
         .option('docker-version', { type: 'string', description: 'Docker version of the host (e.g. 20.10.24): overrides the generation detected from the dump' })
         .option('config', { type: 'string', description: 'Configuration file (.iptlintrc.json/.yaml, or package.json with an "iptlint" key); default: the first one found walking up from the working directory' })
+        .option('baseline', { type: 'string', description: 'Baseline file (schemas/baseline.schema.json): report only findings that are not in it, and say how many were' })
+        .option('update-baseline', { type: 'boolean', default: false, description: "Write this run's findings into the --baseline file (atomically) instead of reporting them; exit 0" })
         .example('$0 check iptables.rules ip6tables.rules --docker-networks net.json --docker-containers ctr.json', 'Audit a Docker host against its own state')
         .example('sudo iptables-save | $0 check', 'Lint the live ruleset')
         .example('$0 check examples/docker-host.rules', 'Lint a saved dump')
@@ -205,6 +211,8 @@ interface RawArgs extends PacketSettings {
   quiet?: boolean;
   verbose?: boolean;
   config?: string;
+  baseline?: string;
+  updateBaseline?: boolean;
   dockerNetworks?: string;
   dockerContainers?: string;
   policy?: string;
@@ -248,6 +256,9 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
   const afterDashes = args._.slice(1).map(String);
   switch (command) {
     case 'check':
+      if (args.updateBaseline && args.baseline === undefined) {
+        throw new UsageError('--update-baseline needs --baseline FILE', "name the file to write, e.g. 'iptlint check --baseline iptlint-baseline.json --update-baseline dumps/*.rules'");
+      }
       return {
         command: 'check',
         files: [...(args.files ?? []), ...afterDashes].map((file) => restoreStdin(String(file))),
@@ -259,6 +270,8 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
         parse: givenParseSettings(args),
         docker: dockerSettings(args),
         ...(args.config === undefined ? {} : { configPath: args.config }),
+        ...(args.baseline === undefined ? {} : { baselinePath: args.baseline }),
+        updateBaseline: args.updateBaseline ?? false,
       };
     case 'fmt': {
       const files = [...(args.file === undefined ? [] : [String(args.file)]), ...afterDashes].map(restoreStdin);

@@ -18,6 +18,7 @@ import { ruleOptionsProblem } from '../engine/rule-options.js';
 import { messageOf, mostUsefulError, pathOf } from '../engine/schema-errors.js';
 import type { RuleMeta, RuleOptionValues } from '../engine/types.js';
 import { ConfigError } from './config-error.js';
+import { jsonSyntaxError } from './json-syntax.js';
 import { readSchema } from './schema-file.js';
 import type { Config, ConfigOverride, ConfiguredSeverity, RuleSetting, RuleSettings } from './types.js';
 
@@ -42,7 +43,8 @@ export function loadConfig(file: string, cwd: string): Config {
   const path = isAbsolute(file) ? file : resolve(cwd, file);
   const text = readConfigText(file, path);
   const kind = basename(path) === 'package.json' ? 'package.json' : /\.ya?ml$/i.test(path) ? 'yaml' : 'json';
-  if (kind !== 'yaml') checkJsonSyntax(file, text);
+  const jsonError = kind === 'yaml' ? undefined : jsonSyntaxError(file, text);
+  if (jsonError) throw new ConfigError(jsonError);
   const source = parseConfigText(file, text);
   const view = settingsView(source, kind === 'package.json');
   const settings = validated(view);
@@ -67,20 +69,6 @@ function readConfigText(file: string, path: string): string {
     const code = (cause as NodeJS.ErrnoException | undefined)?.code;
     const reason = code === 'ENOENT' ? 'configuration file not found' : code === 'EISDIR' ? 'is a directory, not a configuration file' : `cannot read configuration file (${String(cause)})`;
     throw new ConfigError(`${file}: ${reason}`);
-  }
-}
-
-/** YAML accepts what JSON does not (trailing commas, comments): a .json file must be JSON. */
-function checkJsonSyntax(file: string, text: string): void {
-  try {
-    JSON.parse(text);
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    const position = /at position (\d+)/.exec(message);
-    const offset = position ? Number(position[1]) : text.length;
-    const before = text.slice(0, offset).split('\n');
-    const where = `${file}:${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
-    throw new ConfigError(`${where}: not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'unexpected end of input')}`);
   }
 }
 

@@ -4,6 +4,7 @@ import type { FileReport } from '../../formatters/types.js';
 import { lintOptionsFor } from '../../config/index.js';
 import { neutralize } from '../../formatters/terminal-text.js';
 import type { ParsedCommand, ParseSettings } from '../args.js';
+import { BaselineRun } from '../baseline-run.js';
 import { readConfigState } from '../config-state.js';
 import { readDockerState } from '../docker-state.js';
 import { decodeDump } from '../decode.js';
@@ -28,6 +29,8 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
   const docker = readDockerState({ ...config?.docker, ...cmd.docker }, io);
   if (docker === 'failed') return ExitCode.failure;
   const parseSettings: ParseSettings = { inputFormat: 'auto', ...config?.input, ...cmd.parse };
+  const baseline = BaselineRun.open(cmd.baselinePath, cmd.updateBaseline, io);
+  if (baseline === 'failed') return ExitCode.failure;
 
   const reports: FileReport[] = [];
   const prepared: { input: PreparedInput; source: string }[] = [];
@@ -52,18 +55,25 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
     if (cmd.verbose && input.kind === 'parsed') io.stderr(describeGeneration(input.file, input.model, dockerInputs));
     const linted = lintPrepared(input, dockerInputs, lintOptionsFor(config, input.file === STDIN_NAME ? undefined : input.file, io.cwd));
     if (linted.syntaxErrors) failed = true;
+    const findings = baseline ? baseline.findingsToReport(input.file, source, linted.findings) : linted.findings;
     reports.push({
       status: 'checked',
       file: input.file,
       source,
-      findings: cmd.quiet ? linted.findings.filter((finding) => finding.severity === 'error') : linted.findings,
+      findings: cmd.quiet ? findings.filter((finding) => finding.severity === 'error') : findings,
       ...(linted.format ? { format: linted.format } : {}),
       ...(linted.family ? { family: linted.family } : {}),
     });
   }
 
+  if (cmd.updateBaseline) {
+    // Recording accepts the findings as they are: only unreadable inputs or an unwritable baseline fail.
+    const written = baseline?.finish() ?? false;
+    return written && !reports.some((report) => report.status === 'unreadable') ? ExitCode.ok : ExitCode.failure;
+  }
   const format = formatters[cmd.format];
   io.stdout(format(reports, { color: cmd.color ?? io.colorByDefault, tool }));
+  baseline?.finish();
 
   if (failed) return ExitCode.failure;
   const failing = reports.some(
