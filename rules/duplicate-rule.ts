@@ -2,6 +2,7 @@ import { endsChainUnconditionally } from '../src/model/actions.js';
 import { ruleKey } from '../src/model/rule-key.js';
 import type { Rule } from '../src/model/types.js';
 import type { LintRule } from '../src/engine/types.js';
+import { namePatternMatcher } from './lib/name-pattern.js';
 import { commandText } from './lib/text.js';
 
 const rule: LintRule = {
@@ -16,14 +17,31 @@ const rule: LintRule = {
       bad: '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 443 -j ACCEPT\n-A INPUT -p udp -m udp --dport 53 -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 443 -j ACCEPT\nCOMMIT\n',
       good: '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 443 -j ACCEPT\n-A INPUT -p udp -m udp --dport 53 -j ACCEPT\nCOMMIT\n',
     },
+    options: {
+      ignoreComments: {
+        schema: { type: 'boolean' },
+        default: true,
+        description:
+          'Whether two rules that differ only in `-m comment --comment` count as duplicates. Set it to `false` when comments name an owner (a ticket, a team, a tool) and two owners may need the same rule.',
+      },
+      ignoreChains: {
+        schema: { type: 'array', items: { type: 'string', minLength: 1, pattern: '^[^\\s]+$' }, uniqueItems: true },
+        default: [],
+        description:
+          'Chains whose duplicates are not reported, by name or with `*` for any characters (e.g. `["KUBE-*"]`): chains another program manages and rewrites on its own.',
+      },
+    },
   },
   check(context) {
     const { model } = context;
+    const ignoreComments = context.options['ignoreComments'] === true;
+    const ignored = namePatternMatcher(context.options['ignoreChains'] as readonly string[]);
     for (const [tableName, table] of model.tables) {
       for (const chain of table.chains.values()) {
+        if (ignored(chain.name)) continue;
         const seen = new Map<string, Rule>();
         for (const r of chain.rules) {
-          const key = ruleKey(r.command.rule, model.family, { ignoreComments: true });
+          const key = ruleKey(r.command.rule, model.family, { ignoreComments });
           const first = seen.get(key);
           if (!first) {
             seen.set(key, r);

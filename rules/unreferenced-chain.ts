@@ -1,6 +1,7 @@
 import { builtinChainsOf, tablesWithBuiltin } from '../src/model/builtins.js';
 import { incomingEdges } from '../src/model/graph.js';
 import type { LintRule } from '../src/engine/types.js';
+import { namePatternMatcher } from './lib/name-pattern.js';
 import { plural } from './lib/text.js';
 
 const rule: LintRule = {
@@ -15,14 +16,23 @@ const rule: LintRule = {
       bad: '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:SSH - [0:0]\n-A SSH -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n',
       good: '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:SSH - [0:0]\n-A INPUT -j SSH\n-A SSH -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n',
     },
+    options: {
+      ignoreChains: {
+        schema: { type: 'array', items: { type: 'string', minLength: 1, pattern: '^[^\\s]+$' }, uniqueItems: true },
+        default: [],
+        description:
+          'Chains that are meant to be unreferenced in the dump, by name or with `*` for any characters (e.g. `["f2b-*"]`): chains a daemon such as fail2ban or CrowdSec fills ahead of time and hooks in only while it runs.',
+      },
+    },
   },
   check(context) {
     const { model } = context;
+    const ignored = namePatternMatcher(context.options['ignoreChains'] as readonly string[]);
     for (const [tableName, table] of model.tables) {
       for (const chain of table.chains.values()) {
         // Empty chains do nothing either way (kube-proxy keeps empty canary chains on purpose);
         // chains named like another table's built-in are chain-not-valid-for-table's to report.
-        if (chain.builtin || chain.implicit || chain.rules.length === 0 || tablesWithBuiltin(chain.name, tableName).length > 0) continue;
+        if (chain.builtin || chain.implicit || chain.rules.length === 0 || tablesWithBuiltin(chain.name, tableName).length > 0 || ignored(chain.name)) continue;
         if (incomingEdges(model, tableName, chain.name).some((edge) => edge.from !== chain.name)) continue;
         const where = chain.declarations[0]?.span ?? chain.createdBy?.span ?? chain.span;
         const rules = chain.rules.length;

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { allRules } from '../rules/index.js';
 import { main } from '../src/cli/main.js';
 import { checkText } from '../src/engine/lint.js';
-import type { RuleMeta } from '../src/engine/types.js';
+import type { JsonSchema, RuleMeta } from '../src/engine/types.js';
 import { ruleDocsPath } from '../src/formatters/rule-list-json.js';
 import { formatStylish } from '../src/formatters/stylish.js';
 
@@ -67,11 +67,11 @@ export function exampleOutput(meta: RuleMeta): string | undefined {
   });
 }
 
-function fence(text: string): string {
+function fence(text: string, language = 'text'): string {
   const body = text.endsWith('\n') ? text : text + '\n';
   const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((match) => match[0].length));
   const ticks = '`'.repeat(longest + 1);
-  return `${ticks}text\n${body}${ticks}`;
+  return `${ticks}${language}\n${body}${ticks}`;
 }
 
 function exampleReport(meta: RuleMeta): string[] {
@@ -108,7 +108,36 @@ export function rulePage(meta: RuleMeta): string {
     '',
     fence(meta.docs.good),
     '',
+    ...optionsSection(meta),
   ].join('\n');
+}
+
+/** The rule's options, with an example of setting them in `.iptlintrc.json`. */
+function optionsSection(meta: RuleMeta): string[] {
+  const options = Object.entries(meta.options ?? {});
+  if (options.length === 0) return [];
+  const example = { rules: { [meta.id]: { options: Object.fromEntries(options.map(([name, spec]) => [name, spec.default])) } } };
+  return [
+    '## Options',
+    '',
+    '| Option | Type | Default | What it does |',
+    '| --- | --- | --- | --- |',
+    ...options.map(([name, spec]) => `| \`${name}\` | ${cell(schemaType(spec.schema))} | \`${JSON.stringify(spec.default)}\` | ${cell(spec.description)} |`),
+    '',
+    'Set them in the configuration file (see "Configuration" in the README), e.g. `.iptlintrc.json`:',
+    '',
+    fence(JSON.stringify(example, null, 2), 'json'),
+    '',
+  ];
+}
+
+function schemaType(schema: JsonSchema): string {
+  if (schema['type'] === 'array') {
+    const items = schema['items'];
+    const itemType = typeof items === 'object' && items !== null && 'type' in items ? String(items.type) : 'value';
+    return `${itemType}[]`;
+  }
+  return String(schema['type'] ?? 'value');
 }
 
 export function withRulesTable(readme: string, rules: readonly RuleMeta[]): string {

@@ -19,6 +19,9 @@ export interface ParseSettings {
   family?: Family;
 }
 
+/** Parse settings as given on the command line (check: the configuration fills in the rest). */
+export type GivenParseSettings = Partial<ParseSettings>;
+
 /** Docker's own state and intent, to audit the dump against (all optional). */
 export interface DockerSettings {
   networksPath?: string;
@@ -75,11 +78,17 @@ export type ParsedCommand =
       quiet: boolean;
       verbose: boolean;
       color?: boolean;
-      parse: ParseSettings;
+      parse: GivenParseSettings;
       docker: DockerSettings;
       /** Prove reachability with the packet model when Docker state is given. */
       reach: boolean;
       topology: TopologySettings;
+      /** --config FILE: this configuration instead of the one found above the working directory. */
+      configPath?: string;
+      /** --baseline FILE: report only findings it does not accept. */
+      baselinePath?: string;
+      /** --update-baseline: record this run's findings into the baseline instead of reporting. */
+      updateBaseline: boolean;
     }
   | {
       command: 'scan';
@@ -143,8 +152,7 @@ function withDumpOptions<T>(y: Argv<T>) {
   return y
     .option('input-format', {
       choices: inputFormats,
-      default: 'auto' as InputFormat,
-      description: 'Dump format: iptables-save output (save), iptables -S output (list), or detect (auto)',
+      description: 'Dump format: iptables-save output (save), iptables -S output (list), or detect (auto; the default)',
     })
     .option('table', {
       type: 'string',
@@ -196,6 +204,9 @@ function buildParser(): Argv {
           default: true,
           description: 'With Docker state: also prove isolation and exposure with the packet model (reach/* findings, as `iptlint reach`); --no-reach skips it',
         })
+        .option('config', { type: 'string', description: 'Configuration file (.iptlintrc.json/.yaml, or package.json with an "iptlint" key); default: the first one found walking up from the working directory' })
+        .option('baseline', { type: 'string', description: 'Baseline file (schemas/baseline.schema.json): report only findings that are not in it, and say how many were' })
+        .option('update-baseline', { type: 'boolean', default: false, description: "Write this run's findings into the --baseline file (atomically) instead of reporting them; exit 0" })
         .example('$0 check iptables.rules ip6tables.rules --docker-networks net.json --docker-containers ctr.json', 'Audit a Docker host against its own state')
         .example('sudo iptables-save | $0 check', 'Lint the live ruleset')
         .example('$0 check examples/docker-host.rules', 'Lint a saved dump')
@@ -298,6 +309,9 @@ interface RawArgs extends PacketSettings {
   failOn?: FailOn;
   quiet?: boolean;
   verbose?: boolean;
+  config?: string;
+  baseline?: string;
+  updateBaseline?: boolean;
   dockerNetworks?: string;
   dockerContainers?: string;
   policy?: string;
@@ -353,6 +367,9 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
   const afterDashes = args._.slice(1).map(String);
   switch (command) {
     case 'check':
+      if (args.updateBaseline && args.baseline === undefined) {
+        throw new UsageError('--update-baseline needs --baseline FILE', "name the file to write, e.g. 'iptlint check --baseline iptlint-baseline.json --update-baseline dumps/*.rules'");
+      }
       return {
         command: 'check',
         files: [...(args.files ?? []), ...afterDashes].map((file) => restoreStdin(String(file))),
@@ -362,10 +379,13 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
         quiet: args.quiet ?? false,
         verbose: args.verbose ?? false,
         ...(color === undefined ? {} : { color }),
-        parse,
+        parse: givenParseSettings(args),
         docker: dockerSettings(args),
         reach: args.reach ?? true,
         topology: topologySettings(args),
+        ...(args.config === undefined ? {} : { configPath: args.config }),
+        ...(args.baseline === undefined ? {} : { baselinePath: args.baseline }),
+        updateBaseline: args.updateBaseline ?? false,
       };
     case 'scan':
       return scanCommand(args, color);
@@ -429,11 +449,15 @@ function scanCommand(args: RawArgs, color: boolean | undefined): ParsedCommand {
 }
 
 function parseSettings(args: RawArgs): ParseSettings {
+  return { inputFormat: 'auto', ...givenParseSettings(args) };
+}
+
+function givenParseSettings(args: RawArgs): GivenParseSettings {
   if (args.table !== undefined && !/^[A-Za-z0-9_-]+$/.test(args.table)) {
     throw new UsageError(`invalid table name '${args.table}'`, 'use a table name such as filter, nat, mangle, raw or security');
   }
   return {
-    inputFormat: args.inputFormat ?? 'auto',
+    ...(args.inputFormat === undefined ? {} : { inputFormat: args.inputFormat }),
     ...(args.table === undefined ? {} : { table: args.table }),
     ...(args.family === undefined ? {} : { family: args.family }),
   };

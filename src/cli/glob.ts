@@ -89,6 +89,25 @@ async function descendantDirs(dir: string): Promise<string[]> {
   return out;
 }
 
+/**
+ * Whether a relative POSIX path matches `pattern`, in the syntax expandGlob
+ * takes (`**` is any number of directories; dot entries need a dot in the pattern).
+ */
+export function globMatcher(pattern: string): (path: string) => boolean {
+  const segments = toPosix(pattern).split('/').filter((segment) => segment !== '' && segment !== '.');
+  if (segments.at(-1) === '**') segments.push('*');
+  let source = '';
+  segments.forEach((segment, index) => {
+    if (segment === '**') {
+      source += '(?:(?!\\.)[^/]+/)*';
+      return;
+    }
+    source += `${segment.startsWith('.') ? '' : '(?!\\.)'}${segmentToRegex(segment)}${index === segments.length - 1 ? '' : '/'}`;
+  });
+  const regex = new RegExp(`^${source}$`, 'u');
+  return (path) => regex.test(toPosix(path));
+}
+
 function segmentMatcher(segment: string): (name: string) => boolean {
   const regex = new RegExp('^' + segmentToRegex(segment) + '$', 'u');
   const allowDot = segment.startsWith('.');
@@ -102,9 +121,9 @@ function segmentToRegex(segment: string): string {
     if (char === '\\' && i + 1 < segment.length) {
       out += escapeRegex(segment[++i] ?? '');
     } else if (char === '*') {
-      out += '.*';
+      out += '[^/]*';
     } else if (char === '?') {
-      out += '.';
+      out += '[^/]';
     } else if (char === '[') {
       const close = segment.indexOf(']', i + 2);
       if (close === -1) {

@@ -9,8 +9,8 @@
 import type { DumpFormat, Family, ParseResult } from '../../grammar/ast.js';
 import { parse } from '../../grammar/index.js';
 import type { DockerInputs } from '../docker/types.js';
-import { compareFindings, lint, parseErrorFindings } from '../engine/lint.js';
-import type { Finding } from '../engine/types.js';
+import { lintUnsuppressed } from '../engine/lint.js';
+import type { Finding, LintOptions } from '../engine/types.js';
 import { buildModel } from '../model/build.js';
 import type { Model } from '../model/types.js';
 import type { ParseSettings } from './args.js';
@@ -21,6 +21,7 @@ export type PreparedInput =
   | { kind: 'parsed'; file: string; parse: ParseResult; model: Model };
 
 export interface LintedInput {
+  /** Syntax and lint findings, before the dump's inline suppressions (lint-pipeline applies them last). */
   findings: Finding[];
   /** The analyses the lint rules shared (see LintOptions.analyses), for later stages. */
   analyses: Map<string, unknown>;
@@ -38,13 +39,16 @@ export function prepareInput(file: string, text: string, settings: ParseSettings
   return { kind: 'parsed', file, parse: result, model: buildModel(result) };
 }
 
-export function lintPrepared(prepared: PreparedInput, docker: DockerInputs | undefined): LintedInput {
+/** `options`: the configuration's severities and rule options for this file. */
+export function lintPrepared(prepared: PreparedInput, docker: DockerInputs | undefined, options: Omit<LintOptions, 'inputs'> = {}): LintedInput {
   const analyses = new Map<string, unknown>();
-  if (prepared.kind === 'binary') return { findings: [prepared.finding], analyses, syntaxErrors: true };
+  if (prepared.kind === 'binary') {
+    const severity = options.severity?.[prepared.finding.ruleId];
+    return { findings: severity === 'off' ? [] : [severity === undefined ? prepared.finding : { ...prepared.finding, severity }], analyses, syntaxErrors: true };
+  }
   const { parse: result, model } = prepared;
-  const findings = [...parseErrorFindings(result), ...lint(model, docker ? { inputs: { docker }, analyses } : { analyses })];
-  findings.sort(compareFindings);
-  return { findings, analyses, syntaxErrors: result.errors.length > 0, format: result.format, family: result.family };
+  const findings = lintUnsuppressed(model, { ...options, analyses, ...(docker ? { inputs: { docker } } : {}) });
+  return { findings, analyses, syntaxErrors: findings.some((finding) => finding.category === 'syntax'), format: result.format, family: result.family };
 }
 
 /** The first dump of the other address family, if several dumps were given together. */

@@ -6,8 +6,8 @@
  */
 import { lintedDockerAnalysis } from '../docker/index.js';
 import type { DockerInputs } from '../docker/types.js';
-import { compareFindings } from '../engine/lint.js';
-import type { Finding } from '../engine/types.js';
+import { compareFindings, suppressFindings } from '../engine/lint.js';
+import type { Finding, LintOptions } from '../engine/types.js';
 import { formatters, type FormatterName } from '../formatters/index.js';
 import type { CheckedFileReport, FileReport } from '../formatters/types.js';
 import type { ParseSettings } from './args.js';
@@ -30,10 +30,11 @@ export interface DumpToLint {
   group?: string;
   /** Findings about the dump found outside its text (e.g. by the live scan). */
   extraFindings?: readonly Finding[];
+  /** The configuration's severities and rule options for this dump. */
+  lintOptions?: Omit<LintOptions, 'inputs' | 'analyses'>;
 }
 
 export interface LintSettings {
-  quiet: boolean;
   verbose: boolean;
   /** Prove reachability with the packet model when Docker state is given (default on). */
   reach?: boolean;
@@ -53,7 +54,7 @@ export function lintDumps(dumps: readonly DumpToLint[], docker: DockerInputs | u
     const companionModel = companionOf(input, sameGroup);
     const dockerInputs: DockerInputs | undefined =
       docker || companionModel ? { kind: 'docker-inputs', files: {}, ...docker, ...(companionModel ? { companionModel } : {}) } : undefined;
-    const linted = lintPrepared(input, dockerInputs);
+    const linted = lintPrepared(input, dockerInputs, dump.lintOptions);
     if (settings.verbose && input.kind === 'parsed') {
       io.stderr(describeGeneration(input.file, lintedDockerAnalysis(linted.analyses, input.model, dockerInputs)));
     }
@@ -66,13 +67,19 @@ export function lintDumps(dumps: readonly DumpToLint[], docker: DockerInputs | u
   checked.forEach(({ input, linted }, index) => {
     const dump = prepared[index]?.dump as DumpToLint;
     if (linted.syntaxErrors) syntaxErrors = true;
-    const findings = [...linted.findings, ...(reach?.findings.get(input.file) ?? []), ...(dump.extraFindings ?? [])].sort(compareFindings);
+    const severity = dump.lintOptions?.severity;
+    const reachFindings = (reach?.findings.get(input.file) ?? []).flatMap((finding) => {
+      const configured = severity?.[finding.ruleId];
+      return configured === 'off' ? [] : [configured === undefined ? finding : { ...finding, severity: configured }];
+    });
+    const all = [...linted.findings, ...reachFindings, ...(dump.extraFindings ?? [])];
+    const findings = input.kind === 'parsed' ? suppressFindings(all, input.model, dump.lintOptions) : all.sort(compareFindings);
     const reachReport = reach?.reports.get(input.file);
     reports.push({
       status: 'checked',
       file: input.file,
       source: dump.text,
-      findings: settings.quiet ? findings.filter((finding) => finding.severity === 'error') : findings,
+      findings,
       ...(linted.format ? { format: linted.format } : {}),
       ...(linted.family ? { family: linted.family } : {}),
       ...(reachReport ? { reach: reachReport } : {}),
@@ -83,6 +90,8 @@ export function lintDumps(dumps: readonly DumpToLint[], docker: DockerInputs | u
 
 export interface OutputSettings {
   format: FormatterName;
+  /** Report errors only (warnings and info dropped, also for --fail-on). */
+  quiet: boolean;
   color?: boolean;
   failOn: FailOn;
   /** `--output FILE`; absent: stdout. */
@@ -90,7 +99,10 @@ export interface OutputSettings {
 }
 
 /** Prints (or writes) the reports in the chosen format; the exit code follows `failed` (input/syntax errors) and --fail-on. */
-export function emitReports(reports: readonly FileReport[], failed: boolean, settings: OutputSettings, io: CliIo): ExitCode {
+export function emitReports(all: readonly FileReport[], failed: boolean, settings: OutputSettings, io: CliIo): ExitCode {
+  const reports = settings.quiet
+    ? all.map((report) => (report.status === 'checked' ? { ...report, findings: report.findings.filter((finding) => finding.severity === 'error') } : report))
+    : all;
   const format = formatters[settings.format];
   // A report written to a file is read later, not on this terminal: no colours there.
   const text = format(reports, { color: settings.output === undefined && (settings.color ?? io.colorByDefault), tool, cwd: io.cwd });

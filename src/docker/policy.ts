@@ -5,9 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { messageOf, mostUsefulError, pathOf } from '../engine/schema-errors.js';
 import { familyOfAddress } from './address.js';
-import type { KeyPath } from './input-error.js';
 import { isObject } from './json-reader.js';
 import { canonicalCidr } from './rule-shape.js';
 import type { StructuredFile } from './structured-file.js';
@@ -35,42 +35,6 @@ function policyValidator(): ValidateFunction {
     validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
   }
   return validator;
-}
-
-function pathOf(error: ErrorObject): KeyPath {
-  const segments = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((segment): string | number => (/^\d+$/.test(segment) ? Number(segment) : segment));
-  if (error.keyword === 'additionalProperties') {
-    const extra = (error.params as { additionalProperty?: unknown }).additionalProperty;
-    if (typeof extra === 'string') segments.push(extra);
-  }
-  return segments;
-}
-
-function messageOf(error: ErrorObject): string {
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'additionalProperties':
-      return `unknown key ${JSON.stringify(params['additionalProperty'])}`;
-    case 'required':
-      return `missing required key ${JSON.stringify(params['missingProperty'])}`;
-    case 'enum':
-      return `must be one of ${(params['allowedValues'] as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`;
-    case 'const':
-      return `must be ${JSON.stringify(params['allowedValue'])}`;
-    default:
-      return error.message ?? error.keyword;
-  }
-}
-
-/** `oneOf` reports every branch; the most specific error (deepest path) is the useful one. */
-function mostUsefulError(errors: readonly ErrorObject[]): ErrorObject {
-  const concrete = errors.filter((error) => error.keyword !== 'oneOf' && error.keyword !== 'anyOf');
-  const pool = concrete.length > 0 ? concrete : errors;
-  return pool.reduce((best, error) => (pathOf(error).length > pathOf(best).length ? error : best));
 }
 
 function toGatewayModes(value: unknown): { v4: GatewayMode; v6: GatewayMode } {

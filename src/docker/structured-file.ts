@@ -3,7 +3,7 @@
  * so that errors about its content can point at line:column and key path.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, type Document } from 'yaml';
 import { DockerInputError, formatKeyPath, type InputLocation, type KeyPath } from './input-error.js';
 
 export interface StructuredFile {
@@ -11,6 +11,8 @@ export interface StructuredFile {
   value: unknown;
   /** Position of the node at `path`, or of its nearest existing ancestor. */
   locate(path: KeyPath): InputLocation | undefined;
+  /** Position of the key that names the node at `path` (for unknown or misspelt keys), else as `locate`. */
+  locateKey(path: KeyPath): InputLocation | undefined;
   /** An error about the node at `path`. */
   error(path: KeyPath, message: string): DockerInputError;
 }
@@ -57,11 +59,23 @@ export function parseStructured(file: string, text: string): StructuredFile {
     }
     return undefined;
   };
+  const locateKey = (path: KeyPath): InputLocation | undefined => {
+    const { document, lineCounter } = positioned();
+    const last = path.at(-1);
+    const parent: unknown = path.length <= 1 ? document.contents : document.getIn(path.slice(0, -1), true);
+    const pair = typeof last === 'string' && isMap(parent) ? parent.items.find((item) => isNode(item.key) && (item.key as { value?: unknown }).value === last) : undefined;
+    const key: unknown = pair?.key;
+    if (isNode(key) && key.range) {
+      const position = lineCounter.linePos(key.range[0]);
+      return { line: position.line, column: position.col };
+    }
+    return locate(path);
+  };
   const error = (path: KeyPath, message: string): DockerInputError => {
     const location = locate(path);
     return new DockerInputError(file, message, { keyPath: formatKeyPath(path), ...(location ? { location } : {}) });
   };
-  return { file, value, locate, error };
+  return { file, value, locate, locateKey, error };
 }
 
 /** The value when the text is valid JSON with unique keys per object; undefined sends it to the YAML parser (and its errors). */
@@ -131,6 +145,7 @@ export function structuredValue(file: string, value: unknown): StructuredFile {
     file,
     value,
     locate: () => undefined,
+    locateKey: () => undefined,
     error: (path, message) => new DockerInputError(file, message, { keyPath: formatKeyPath(path) }),
   };
 }

@@ -3,8 +3,8 @@
  * (or an alert in code scanning) is recognised again after the dump changes
  * around it. A fingerprint ignores where the finding is (line numbers move)
  * and what Docker regenerates on its own (bridge ids, container addresses,
- * veth names, rule counters); it keeps what the finding is about (rule id,
- * message, the rule's text).
+ * veth names, rule counters, the line and rule numbers a message cites); it
+ * keeps what the finding is about (rule id, message, the rule's text).
  */
 import { createHash } from 'node:crypto';
 import type { Finding } from './types.js';
@@ -13,6 +13,8 @@ const VOLATILE: readonly [RegExp, string][] = [
   // Messages point at other lines ("after Docker's DNAT (line 63)"), which move with the finding.
   [/\blines? \d+\b/g, 'line <n>'],
   [/\[\d+:\d+\]/g, '[*]'],
+  // Messages and fixes cite other lines and rule positions ("first at line 63", "rule 2 of chain X"): they move with every edit.
+  [/\b(lines?|rules?) \d+(?:(?:[-–]| and |, )\d+)*\b/g, '$1 <n>'],
   [/\bbr-[0-9a-f]{12}\b/g, 'br-*'],
   [/\bveth[0-9a-f]{7}\b/g, 'veth*'],
   [/\b[0-9a-f]{64}\b|\b[0-9a-f]{12}\b/g, '<id>'],

@@ -1,2 +1,2 @@
 export type * from './types.js';
-export { checkText, compareFindings, lint, parseErrorFindings, type CheckTextOptions } from './lint.js';
+export { checkText, compareFindings, lint, lintParsed, parseErrorFindings, type CheckTextOptions } from './lint.js';

@@ -6,6 +6,9 @@ import { parse } from '../../grammar/index.js';
 import { allRules } from '../../rules/index.js';
 import { buildModel } from '../model/build.js';
 import type { Model } from '../model/types.js';
+import { ENGINE_FINDING_IDS } from './finding-ids.js';
+import { resolveRuleOptions } from './rule-options.js';
+import { applySuppressions } from './suppressions.js';
 import type { Finding, LintOptions, LintRule, RuleContext, Severity } from './types.js';
 
 const FILE_START: Span = { line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0 };
@@ -35,6 +38,7 @@ function contextFor(rule: LintRule, model: Model, severity: Severity, options: L
     model,
     file,
     inputs: options.inputs ?? {},
+    options: resolveRuleOptions(rule.meta, options.ruleOptions?.[rule.meta.id]),
     memo<T>(key: string, compute: () => T): T {
       if (!memo.has(key)) memo.set(key, compute());
       return memo.get(key) as T;
@@ -93,12 +97,36 @@ export function checkText(text: string, options: CheckTextOptions = {}): { parse
   if (options.family !== undefined) parseOptions.family = options.family;
   const result = parse(text, parseOptions);
   const model = buildModel(result);
-  const syntax = parseErrorFindings(result).flatMap((finding) => {
+  return { parse: result, model, findings: lintParsed(model, options) };
+}
+
+/**
+ * The findings of one parsed dump: its syntax errors (with their configured
+ * severities), the lint rules' findings, then the dump's inline suppressions
+ * applied (src/engine/suppressions.ts).
+ */
+export function lintParsed(model: Model, options: LintOptions = {}): Finding[] {
+  return suppressFindings(lintUnsuppressed(model, options), model, options);
+}
+
+/** lintParsed before the suppressions: for callers that add findings of their own (the packet model's) first. */
+export function lintUnsuppressed(model: Model, options: LintOptions = {}): Finding[] {
+  const syntax = parseErrorFindings(model.source).flatMap((finding) => {
     const severity = options.severity?.[finding.ruleId];
     if (severity === 'off') return [];
     return [severity === undefined ? finding : { ...finding, severity }];
   });
-  return { parse: result, model, findings: sortFindings([...syntax, ...lint(model, options)]) };
+  return [...syntax, ...lint(model, options)];
+}
+
+/** Applies the dump's inline suppressions to all of its findings, and sorts them. */
+export function suppressFindings(findings: readonly Finding[], model: Model, options: LintOptions = {}): Finding[] {
+  const ruleIds = (options.rules ?? allRules).map((rule) => rule.meta.id);
+  const kept = applySuppressions(findings, model.source, {
+    knownRuleIds: [...ruleIds, ...ENGINE_FINDING_IDS],
+    ...(options.severity ? { severity: options.severity } : {}),
+  });
+  return sortFindings(kept);
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -20,13 +20,31 @@ export interface RuleDocs {
   good: string;
 }
 
+/** A JSON Schema (draft 2020-12 subset that ajv understands), as plain data. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+/** One option a rule accepts in the configuration (`rules.<id>.options.<name>`). */
+export interface RuleOptionSpec {
+  /** JSON Schema of the value; a config file is validated against it. */
+  schema: JsonSchema;
+  /** The value when the configuration does not set it. */
+  default: unknown;
+  /** What the option changes, for docs/rules and `iptlint rules`. */
+  description: string;
+}
+
 export interface RuleMeta {
   /** Kebab-case id, e.g. `undefined-jump-target`. */
   id: string;
   severity: Severity;
   category: Category;
   docs: RuleDocs;
+  /** Options the rule takes, by name (camelCase); `RuleContext.options` holds their values. */
+  options?: Readonly<Record<string, RuleOptionSpec>>;
 }
+
+/** Option values by option name, already validated against the rule's `meta.options`. */
+export type RuleOptionValues = Readonly<Record<string, unknown>>;
 
 export interface Finding {
   ruleId: string;
@@ -54,6 +72,8 @@ export interface RuleContext {
   model: Model;
   file: string;
   inputs: LintInputs;
+  /** The rule's options: each `meta.options` entry's configured value, or its default. */
+  options: RuleOptionValues;
   /**
    * Computes a shared analysis once per lint run (e.g. the Docker network
    * inventory many Docker rules need) and returns the cached value afterwards.
@@ -73,6 +93,8 @@ export interface LintOptions {
   rules?: readonly LintRule[];
   /** Per rule id (or parse error code): a different severity, or `off` to drop its findings. */
   severity?: Readonly<Record<string, Severity | 'off'>>;
+  /** Per rule id: option values (validated against the rule's `meta.options`; unset options take their default). */
+  ruleOptions?: Readonly<Record<string, RuleOptionValues>>;
   /** Extra inputs passed through to rules (`RuleContext.inputs`). */
   inputs?: LintInputs;
   /**

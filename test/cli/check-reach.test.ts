@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runJson } from './run-cli.js';
 
@@ -52,6 +55,24 @@ describe('check joins the packet model when Docker state is given (real lab capt
     const dump = `${capture('broken-isolation-deleted')}/iptables.rules`;
     expect(reachIds(runJson(['check', dump, ...stateArgs('broken-isolation-deleted'), '--no-reach']).json.findings)).toEqual([]);
     expect(reachIds(runJson(['check', dump]).json.findings)).toEqual([]);
+  });
+
+  it('inline suppressions and configured severities apply to reach/* findings too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iptlint-reach-'));
+    try {
+      const lines = readFileSync(`${capture('broken-isolation-deleted')}/iptables.rules`, 'utf8').split('\n');
+      lines.splice(17, 0, '# iptlint-disable-next-line reach/isolation-gap -- appnet and dbnet may talk (ticket 42)');
+      writeFileSync(join(dir, 'iptables.rules'), lines.join('\n'));
+      const suppressed = runJson(['check', join(dir, 'iptables.rules'), ...stateArgs('broken-isolation-deleted')]).json;
+      expect(reachIds(suppressed.findings)).not.toContain('reach/isolation-gap');
+      expect(suppressed.findings.map((finding) => finding.ruleId)).not.toContain('unused-suppression');
+
+      writeFileSync(join(dir, '.iptlintrc.json'), JSON.stringify({ rules: { 'reach/direct-container-access': 'off', 'reach/isolation-gap': 'warning' } }));
+      const configured = runJson(['check', '--config', join(dir, '.iptlintrc.json'), `${capture('broken-isolation-deleted')}/iptables.rules`, ...stateArgs('broken-isolation-deleted')]).json;
+      expect(configured.findings.filter((finding) => finding.ruleId.startsWith('reach/')).map((finding) => `${finding.ruleId} ${finding.severity}`)).toEqual(['reach/isolation-gap warning']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a bad --host-addr is a usage error naming the value', () => {

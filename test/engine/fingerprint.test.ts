@@ -39,3 +39,15 @@ describe('fingerprintFindings', () => {
     expect(prints[3]).toBe(`${prints[0]?.slice(0, -2)}:2`);
   });
 });
+
+describe('fingerprints of messages that cite other lines', () => {
+  it('ignore the line and rule numbers a message mentions, which move when lines are inserted above', () => {
+    const example = readFileSync('examples/docker-host.rules', 'utf8');
+    const before = checkText(example, { file: 'host.rules' }).findings;
+    expect(before.some((finding) => /\bline \d+/.test(finding.message))).toBe(true);
+    const moved = example.replace('*filter\n', '*filter\n# reviewed 2026-11\n').replace('-A DOCKER-USER ! -s', '-A DOCKER-USER -s 192.0.2.7/32 -j DROP\n-A DOCKER-USER ! -s');
+    const after = checkText(moved, { file: 'host.rules' }).findings;
+    expect(after.map((finding) => finding.message)).not.toEqual(before.map((finding) => finding.message));
+    expect(fingerprintFindings(after, moved)).toEqual(fingerprintFindings(before, example));
+  });
+});
