@@ -6,6 +6,7 @@
 import yargs, { type Argv } from 'yargs';
 import type { DumpFormat, Family } from '../../grammar/ast.js';
 import { formatterNames, type FormatterName } from '../formatters/names.js';
+import { DEFAULT_MAX_INPUT_BYTES, formatBytes, MAX_INPUT_BYTES_CEILING, parseByteSize } from '../input-limit.js';
 import { failOnChoices, type FailOn } from './exit-code.js';
 import { UsageError } from './usage-error.js';
 import { toolName, toolVersion } from './version.js';
@@ -17,6 +18,8 @@ export interface ParseSettings {
   inputFormat: InputFormat;
   table?: string;
   family?: Family;
+  /** --max-input-size: larger dumps and Docker state files are refused before they are read. */
+  maxInputBytes: number;
 }
 
 /** Docker's own state and intent, to audit the dump against (all optional). */
@@ -100,6 +103,10 @@ function withDumpOptions<T>(y: Argv<T>) {
     .option('family', {
       choices: families,
       description: 'Address family of the dump (default: detected; ip6tables-save output is ipv6)',
+    })
+    .option('max-input-size', {
+      type: 'string',
+      description: `Refuse any input file larger than this, e.g. 64MiB or 1G (default ${formatBytes(DEFAULT_MAX_INPUT_BYTES)}, at most ${formatBytes(MAX_INPUT_BYTES_CEILING)})`,
     });
 }
 
@@ -209,6 +216,7 @@ interface RawArgs extends PacketSettings {
   table?: string;
   family?: Family;
   ip6?: string;
+  maxInputSize?: string;
   hostAddr?: string[];
   route?: string[];
   batch?: boolean;
@@ -285,7 +293,21 @@ function parseSettings(args: RawArgs): ParseSettings {
     inputFormat: args.inputFormat ?? 'auto',
     ...(args.table === undefined ? {} : { table: args.table }),
     ...(args.family === undefined ? {} : { family: args.family }),
+    maxInputBytes: maxInputBytes(args.maxInputSize),
   };
+}
+
+function maxInputBytes(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_INPUT_BYTES;
+  const bytes = parseByteSize(text);
+  if (bytes === undefined) throw new UsageError(`invalid --max-input-size '${text}'`, 'give a size such as 64MiB, 512M, 1G or a number of bytes');
+  if (bytes > MAX_INPUT_BYTES_CEILING) {
+    throw new UsageError(
+      `--max-input-size ${text} is above what iptlint can read (${formatBytes(MAX_INPUT_BYTES_CEILING)}: the largest text a JavaScript string holds)`,
+      'split the dump per table (iptables-save -t TABLE) and check the parts',
+    );
+  }
+  return bytes;
 }
 
 /** yargs has already restricted --format to the command's own choices. */

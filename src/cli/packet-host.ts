@@ -18,7 +18,7 @@ import { UsageError } from './usage-error.js';
 
 /** The host, or `undefined` after the reason (unreadable input, syntax errors) was printed. */
 export async function loadHost(settings: HostSettings, io: CliIo): Promise<Host | undefined> {
-  const docker = readDockerState(settings.docker, io);
+  const docker = readDockerState(settings.docker, io, settings.parse.maxInputBytes);
   if (docker === 'failed') return undefined;
   const ipv4 = await loadModel(settings.file, settings, io, 'ipv4');
   const ipv6 = settings.ip6File === undefined ? undefined : await loadModel(settings.ip6File, settings, io, 'ipv6');
@@ -40,7 +40,7 @@ export async function loadHost(settings: HostSettings, io: CliIo): Promise<Host 
 async function loadModel(file: string, settings: HostSettings, io: CliIo, family: 'ipv4' | 'ipv6') {
   const [source] = await resolveInputs([file], io.cwd);
   if (!source) return undefined;
-  const loaded = await loadInput(source, io.cwd, io.readStdin);
+  const loaded = await loadInput(source, io.cwd, io.readStdin, settings.parse.maxInputBytes);
   if (!loaded.ok) {
     printInputError(io, loaded);
     return undefined;

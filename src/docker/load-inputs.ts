@@ -24,6 +24,8 @@ export interface DockerInputPaths {
   dockerVersion?: string;
   /** The other family's dump of the same host, for checks that need both. */
   companionModel?: Model;
+  /** Files larger than this are refused before they are read (default DEFAULT_MAX_INPUT_BYTES). */
+  maxInputBytes?: number;
 }
 
 /** Catches the easy mistake of passing one inspect output for the other. */
@@ -47,7 +49,7 @@ export function loadDockerInputs(paths: DockerInputPaths): DockerInputs {
     inputs.dockerVersion = paths.dockerVersion;
   }
   if (paths.networksPath !== undefined) {
-    const source = readStructuredFile(paths.networksPath);
+    const source = readStructuredFile(paths.networksPath, paths.maxInputBytes);
     rejectSwappedInspect(source, 'networks');
     const inspected = readNetworkInspect(source);
     inputs.networks = inspected.networks;
@@ -55,7 +57,7 @@ export function loadDockerInputs(paths: DockerInputPaths): DockerInputs {
     inputs.files.networks = paths.networksPath;
   }
   if (paths.containersPath !== undefined) {
-    const source = readStructuredFile(paths.containersPath);
+    const source = readStructuredFile(paths.containersPath, paths.maxInputBytes);
     rejectSwappedInspect(source, 'containers');
     const inspected = readContainerInspect(source);
     inputs.containers = inspected.running;
@@ -63,7 +65,7 @@ export function loadDockerInputs(paths: DockerInputPaths): DockerInputs {
     inputs.files.containers = paths.containersPath;
   }
   if (paths.policyPath !== undefined) {
-    inputs.policy = readPolicy(readStructuredFile(paths.policyPath));
+    inputs.policy = readPolicy(readStructuredFile(paths.policyPath, paths.maxInputBytes));
     inputs.files.policy = paths.policyPath;
   }
   if (paths.companionModel) inputs.companionModel = paths.companionModel;

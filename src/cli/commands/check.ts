@@ -17,14 +17,14 @@ type CheckCommand = Extract<ParsedCommand, { command: 'check' }>;
 export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> {
   if (cmd.files.length === 0) refuseTerminalStdin(io.stdinIsTTY);
   const sources = await resolveInputs(cmd.files, io.cwd);
-  const docker = readDockerState(cmd.docker, io);
+  const docker = readDockerState(cmd.docker, io, cmd.parse.maxInputBytes);
   if (docker === 'failed') return ExitCode.failure;
 
   const reports: FileReport[] = [];
   const prepared: { input: PreparedInput; source: string }[] = [];
   let failed = false;
   for (const source of sources) {
-    const loaded = await loadInput(source, io.cwd, io.readStdin);
+    const loaded = await loadInput(source, io.cwd, io.readStdin, cmd.parse.maxInputBytes);
     if (!loaded.ok) {
       printInputError(io, loaded);
       reports.push({ status: 'unreadable', file: loaded.name, error: loaded.error });

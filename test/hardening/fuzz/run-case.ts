@@ -11,6 +11,7 @@ import { decodeDump } from '../../../src/cli/decode.js';
 import { lintPrepared, prepareInput } from '../../../src/cli/lint-input.js';
 import { main } from '../../../src/cli/main.js';
 import type { Finding } from '../../../src/engine/types.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../../../src/input-limit.js';
 import { formatterNames, formatters } from '../../../src/formatters/index.js';
 
 export interface CaseOutcome {
@@ -82,7 +83,7 @@ export interface CaseOptions {
 
 function apiProblems(file: string, bytes: Uint8Array, reprint: boolean): { problems: string[]; findings: number } {
   const text = decodeDump(bytes);
-  const prepared = prepareInput(file, text, { inputFormat: 'auto' });
+  const prepared = prepareInput(file, text, { inputFormat: 'auto', maxInputBytes: DEFAULT_MAX_INPUT_BYTES });
   const linted = lintPrepared(prepared, undefined);
   const problems = findingProblems(linted.findings, file, text);
   const reports = [{ status: 'checked' as const, file, source: text, findings: linted.findings }];
