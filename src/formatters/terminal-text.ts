@@ -96,3 +96,33 @@ export function toDisplayLine(text: string): DisplayLine {
   cells.push(cell);
   return { pieces, cells };
 }
+
+const SGR = /\x1b\[[0-9;]*m/y;
+
+/**
+ * A whole rendered report made safe after the fact, for renderers that
+ * print input-derived names (chains, comments, networks) as they are: every
+ * character `neutralize` would escape is escaped, except the line breaks and
+ * — when colour is on — SGR colour sequences (`ESC [ … m`), which are the
+ * renderer's own (a dump line carrying ESC is a syntax error and never
+ * rendered).
+ */
+export function neutralizeReport(text: string, color: boolean): string {
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    if (color && text.charCodeAt(i) === 0x1b) {
+      SGR.lastIndex = i;
+      const sequence = SGR.exec(text);
+      if (sequence) {
+        out += sequence[0];
+        i += sequence[0].length;
+        continue;
+      }
+    }
+    // One code point: a surrogate pair, or a lone surrogate on its own.
+    const char = String.fromCodePoint(text.codePointAt(i) ?? 0);
+    out += char === '\n' ? char : escapeChar(char);
+    i += char.length;
+  }
+  return out;
+}

@@ -1,3 +1,5 @@
+import { stringifyJson } from '../../formatters/json-text.js';
+import { neutralizeReport } from '../../formatters/terminal-text.js';
 import { InputTooLargeError } from '../../input-limit.js';
 import { renderTrace, traceBatch, tracePacket, TraceInputError, type TraceRequest } from '../../packet/index.js';
 import type { PacketSettings, ParsedCommand } from '../args.js';
@@ -19,7 +21,7 @@ export async function runTrace(cmd: TraceCommand, io: CliIo): Promise<ExitCode> 
   }
   try {
     const result = tracePacket(host, request(cmd.packet));
-    io.stdout(cmd.format === 'json' ? JSON.stringify(result, null, 2) + '\n' : renderTrace(result, { color: cmd.color ?? io.colorByDefault }));
+    io.stdout(cmd.format === 'json' ? stringifyJson(result, 2) + '\n' : neutralizeReport(renderTrace(result, { color: cmd.color ?? io.colorByDefault }), cmd.color ?? io.colorByDefault));
     return result.verdict === 'accepted' ? ExitCode.ok : ExitCode.findings;
   } catch (error) {
     if (error instanceof TraceInputError) throw new UsageError(error.message, "run 'iptlint trace --help' for the packet options");
