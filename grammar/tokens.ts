@@ -52,7 +52,8 @@ function isLineEnd(text: string, i: number): boolean {
 
 function endOfLine(text: string, offset: number): number {
   let i = text.indexOf('\n', offset);
-  if (i < 0) i = text.length;
+  // A `\r` at the very end of the input is content, not half of a line end.
+  if (i < 0) return text.length;
   if (i > offset && text.charCodeAt(i - 1) === CR) i--;
   return i;
 }

@@ -6,6 +6,7 @@
 import yargs, { type Argv } from 'yargs';
 import type { DumpFormat, Family } from '../../grammar/ast.js';
 import { formatterNames, ruleListFormatNames, type FormatterName, type RuleListFormatName } from '../formatters/names.js';
+import { DEFAULT_MAX_INPUT_BYTES, formatBytes, MAX_INPUT_BYTES_CEILING, parseByteSize } from '../input-limit.js';
 import { failOnChoices, type FailOn } from './exit-code.js';
 import { UsageError } from './usage-error.js';
 import { toolName, toolVersion } from './version.js';
@@ -17,6 +18,8 @@ export interface ParseSettings {
   inputFormat: InputFormat;
   table?: string;
   family?: Family;
+  /** --max-input-size: larger dumps and Docker state files are refused before they are read. */
+  maxInputBytes: number;
 }
 
 /** Parse settings as given on the command line (check: the configuration fills in the rest). */
@@ -78,7 +81,7 @@ export type ParsedCommand =
       quiet: boolean;
       verbose: boolean;
       color?: boolean;
-      parse: GivenParseSettings;
+      parse: GivenParseSettings & Pick<ParseSettings, 'maxInputBytes'>;
       docker: DockerSettings;
       /** Prove reachability with the packet model when Docker state is given. */
       reach: boolean;
@@ -161,6 +164,10 @@ function withDumpOptions<T>(y: Argv<T>) {
     .option('family', {
       choices: families,
       description: 'Address family of the dump (default: detected; ip6tables-save output is ipv6)',
+    })
+    .option('max-input-size', {
+      type: 'string',
+      description: `Refuse any input file larger than this, e.g. 64MiB or 1G (default ${formatBytes(DEFAULT_MAX_INPUT_BYTES)}, at most ${formatBytes(MAX_INPUT_BYTES_CEILING)})`,
     });
 }
 
@@ -322,6 +329,7 @@ interface RawArgs extends PacketSettings {
   table?: string;
   family?: Family;
   ip6?: string;
+  maxInputSize?: string;
   hostAddr?: string[];
   route?: string[];
   batch?: boolean;
@@ -452,7 +460,7 @@ function parseSettings(args: RawArgs): ParseSettings {
   return { inputFormat: 'auto', ...givenParseSettings(args) };
 }
 
-function givenParseSettings(args: RawArgs): GivenParseSettings {
+function givenParseSettings(args: RawArgs): GivenParseSettings & Pick<ParseSettings, 'maxInputBytes'> {
   if (args.table !== undefined && !/^[A-Za-z0-9_-]+$/.test(args.table)) {
     throw new UsageError(`invalid table name '${args.table}'`, 'use a table name such as filter, nat, mangle, raw or security');
   }
@@ -460,7 +468,21 @@ function givenParseSettings(args: RawArgs): GivenParseSettings {
     ...(args.inputFormat === undefined ? {} : { inputFormat: args.inputFormat }),
     ...(args.table === undefined ? {} : { table: args.table }),
     ...(args.family === undefined ? {} : { family: args.family }),
+    maxInputBytes: maxInputBytes(args.maxInputSize),
   };
+}
+
+function maxInputBytes(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_INPUT_BYTES;
+  const bytes = parseByteSize(text);
+  if (bytes === undefined) throw new UsageError(`invalid --max-input-size '${text}'`, 'give a size such as 64MiB, 512M, 1G or a number of bytes');
+  if (bytes > MAX_INPUT_BYTES_CEILING) {
+    throw new UsageError(
+      `--max-input-size ${text} is above what iptlint can read (${formatBytes(MAX_INPUT_BYTES_CEILING)}: the largest text a JavaScript string holds)`,
+      'split the dump per table (iptables-save -t TABLE) and check the parts',
+    );
+  }
+  return bytes;
 }
 
 /** yargs has already restricted --format to the command's own choices. */

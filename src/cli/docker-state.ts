@@ -10,7 +10,7 @@ import type { DockerSettings } from './args.js';
 import type { CliIo } from './io.js';
 
 /** Reads --docker-networks/--docker-containers/--policy/--docker-version; a bad file is reported with its location. */
-export function readDockerState(settings: DockerSettings, io: CliIo): DockerInputs | undefined | 'failed' {
+export function readDockerState(settings: DockerSettings, io: CliIo, maxInputBytes: number): DockerInputs | undefined | 'failed' {
   if (Object.keys(settings).length === 0) return undefined;
   // Paths as the user typed them, so error messages name the same file.
   const fromCwd = (path: string) => (isAbsolute(path) || io.cwd === process.cwd() ? path : resolve(io.cwd, path));
@@ -20,6 +20,7 @@ export function readDockerState(settings: DockerSettings, io: CliIo): DockerInpu
       ...(settings.containersPath === undefined ? {} : { containersPath: fromCwd(settings.containersPath) }),
       ...(settings.policyPath === undefined ? {} : { policyPath: fromCwd(settings.policyPath) }),
       ...(settings.dockerVersion === undefined ? {} : { dockerVersion: settings.dockerVersion }),
+      maxInputBytes,
     });
   } catch (error) {
     if (!(error instanceof DockerInputError)) throw error;

@@ -30,7 +30,7 @@ export async function loadDumpModel(
 ): Promise<LoadedDump | undefined> {
   const [source] = await resolveInputs([file], io.cwd);
   if (!source) return undefined;
-  const loaded = await loadInput(source, io.cwd, io.readStdin);
+  const loaded = await loadInput(source, io.cwd, io.readStdin, settings.parse.maxInputBytes);
   if (!loaded.ok) {
     printInputError(io, loaded);
     return undefined;

@@ -3,8 +3,9 @@
  * glob patterns are expanded here (so quoting works on every shell), and
  * each input is read into bytes or an explanation of why it could not be.
  */
-import { stat, readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { formatBytes, InputTooLargeError, MAX_INPUT_BYTES_CEILING, readFileWithin } from '../input-limit.js';
 import { expandGlob, hasGlobMagic } from './glob.js';
 import { UsageError } from './usage-error.js';
 
@@ -49,13 +50,19 @@ export async function resolveInputs(args: readonly string[], cwd: string): Promi
   return sources;
 }
 
+/**
+ * Reads one input, refusing it when it is larger than `maxBytes` (before
+ * reading a regular file, or as soon as a stream passes the limit).
+ */
 export async function loadInput(
   source: InputSource,
   cwd: string,
-  readStdin: () => Promise<Uint8Array>,
+  readStdin: (limit: number) => Promise<Uint8Array>,
+  maxBytes: number,
 ): Promise<LoadedInput> {
   try {
-    const bytes = source.kind === 'stdin' ? await readStdin() : await readFile(resolve(cwd, source.name));
+    const bytes = source.kind === 'stdin' ? await readStdin(maxBytes) : readFileWithin(resolve(cwd, source.name), maxBytes);
+    if (bytes.length > maxBytes) throw new InputTooLargeError(maxBytes, bytes.length);
     return { ok: true, name: source.name, bytes };
   } catch (error) {
     return { ok: false, name: source.name, ...describeReadError(error) };
@@ -63,6 +70,12 @@ export async function loadInput(
 }
 
 function describeReadError(error: unknown): { error: string; hint: string } {
+  if (error instanceof InputTooLargeError) {
+    return {
+      error: error.message,
+      hint: `pass a larger --max-input-size (at most ${formatBytes(MAX_INPUT_BYTES_CEILING)}; iptlint needs about 40 bytes of memory per byte of dump), or split the dump per table`,
+    };
+  }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':

@@ -3,11 +3,13 @@
  * stay testable in-process.
  */
 import kleur from 'kleur';
+import { InputTooLargeError } from '../input-limit.js';
 
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
-  readStdin(): Promise<Uint8Array>;
+  /** All of stdin; rejects with InputTooLargeError as soon as more than `limit` bytes came in. */
+  readStdin(limit: number): Promise<Uint8Array>;
   stdinIsTTY: boolean;
   cwd: string;
   /** Colour when neither --color nor --no-color is given (kleur: NO_COLOR, FORCE_COLOR, TTY, TERM=dumb). */
@@ -25,10 +27,19 @@ export function processIo(): CliIo {
   };
 }
 
-async function readProcessStdin(): Promise<Uint8Array> {
+async function readProcessStdin(limit: number): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += bytes.length;
+    if (total > limit) {
+      process.stdin.destroy();
+      throw new InputTooLargeError(limit);
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, total);
 }
 
 /**

@@ -13,7 +13,7 @@ import { UsageError } from './usage-error.js';
 
 /** The host, or `undefined` after the reason (unreadable input, syntax errors) was printed. */
 export async function loadHost(settings: HostSettings, io: CliIo): Promise<Host | undefined> {
-  const docker = readDockerState(settings.docker, io);
+  const docker = readDockerState(settings.docker, io, settings.parse.maxInputBytes);
   if (docker === 'failed') return undefined;
   const ipv4 = (await loadDumpModel(settings.file, settings, io, 'ipv4'))?.model;
   const ipv6 = settings.ip6File === undefined ? undefined : (await loadDumpModel(settings.ip6File, settings, io, 'ipv6'))?.model;

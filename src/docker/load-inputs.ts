@@ -24,6 +24,8 @@ export interface DockerInputPaths {
   dockerVersion?: string;
   /** The other family's dump of the same host, for checks that need both. */
   companionModel?: Model;
+  /** Files larger than this are refused before they are read (default DEFAULT_MAX_INPUT_BYTES). */
+  maxInputBytes?: number;
 }
 
 /** Catches the easy mistake of passing one inspect output for the other. */
@@ -40,9 +42,9 @@ function rejectSwappedInspect(source: StructuredFile, expected: 'networks' | 'co
 
 export function loadDockerInputs(paths: DockerInputPaths): DockerInputs {
   return dockerInputsFrom({
-    ...(paths.networksPath === undefined ? {} : { networks: readStructuredFile(paths.networksPath) }),
-    ...(paths.containersPath === undefined ? {} : { containers: readStructuredFile(paths.containersPath) }),
-    ...(paths.policyPath === undefined ? {} : { policy: readStructuredFile(paths.policyPath) }),
+    ...(paths.networksPath === undefined ? {} : { networks: readStructuredFile(paths.networksPath, paths.maxInputBytes) }),
+    ...(paths.containersPath === undefined ? {} : { containers: readStructuredFile(paths.containersPath, paths.maxInputBytes) }),
+    ...(paths.policyPath === undefined ? {} : { policy: readStructuredFile(paths.policyPath, paths.maxInputBytes) }),
     ...(paths.dockerVersion === undefined ? {} : { dockerVersion: paths.dockerVersion }),
     ...(paths.companionModel ? { companionModel: paths.companionModel } : {}),
   });

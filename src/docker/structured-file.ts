@@ -2,8 +2,8 @@
  * Reads a JSON or YAML file into a plain value and keeps the node positions,
  * so that errors about its content can point at line:column and key path.
  */
-import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isNode, type Document } from 'yaml';
+import { DEFAULT_MAX_INPUT_BYTES, InputTooLargeError, readFileWithin } from '../input-limit.js';
 import { DockerInputError, formatKeyPath, type InputLocation, type KeyPath } from './input-error.js';
 
 export interface StructuredFile {
@@ -17,10 +17,15 @@ export interface StructuredFile {
   error(path: KeyPath, message: string): DockerInputError;
 }
 
-export function readText(file: string): string {
+// Like readFileSync(file, 'utf8'): a byte order mark stays in the text.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** The file's text; refused (before reading it whole) when larger than `maxBytes`. */
+export function readText(file: string, maxBytes = DEFAULT_MAX_INPUT_BYTES): string {
   try {
-    return readFileSync(file, 'utf8');
+    return utf8.decode(readFileWithin(file, maxBytes));
   } catch (cause) {
+    if (cause instanceof InputTooLargeError) throw new DockerInputError(file, `${cause.message}; pass a larger --max-input-size if this file is real`);
     const reason = cause instanceof Error && 'code' in cause && cause.code === 'ENOENT' ? 'file not found' : `cannot read file (${String(cause)})`;
     throw new DockerInputError(file, reason);
   }
@@ -132,8 +137,8 @@ function parseYaml(file: string, text: string): { document: Document.Parsed; lin
   return { document, lineCounter };
 }
 
-export function readStructuredFile(file: string): StructuredFile {
-  return parseStructured(file, readText(file));
+export function readStructuredFile(file: string, maxBytes = DEFAULT_MAX_INPUT_BYTES): StructuredFile {
+  return parseStructured(file, readText(file, maxBytes));
 }
 
 /**

@@ -1,10 +1,11 @@
 /** Escaping for the HTML report: everything that comes from a dump goes through one of these. */
+import { showHiddenCharacters } from './terminal-text.js';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text for element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string);
+  return showHiddenCharacters(text).replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string);
 }
 
 /**

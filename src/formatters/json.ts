@@ -4,6 +4,7 @@
 import type { Span } from '../../grammar/ast.js';
 import type { Category } from '../engine/types.js';
 import { compareFindings } from '../engine/lint.js';
+import { stringifyJson } from './json-text.js';
 import { summarize } from './summary.js';
 import type { FileReport, Formatter, Severity, SeverityCounts } from './types.js';
 
@@ -90,4 +91,4 @@ function location(file: string, span: Span): JsonLocation {
   return { file, line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn };
 }
 
-export const formatJson: Formatter = (reports, options) => JSON.stringify(toJsonReport(reports, options.tool), null, 2) + '\n';
+export const formatJson: Formatter = (reports, options) => stringifyJson(toJsonReport(reports, options.tool), 2) + '\n';

@@ -6,18 +6,19 @@
  * errors, and when its last scan ran and whether it succeeded.
  */
 import type { Severity } from '../engine/types.js';
+import { showHiddenCharacters } from './terminal-text.js';
 import type { FileReport, Formatter } from './types.js';
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
-/** Label values escape `\`, `"` and line feeds (the exposition format's only escapes). */
+/** Label values escape `\`, `"` and line feeds (the exposition format's only escapes); controls are shown as `\xNN` text first. */
 export function escapeLabelValue(value: string): string {
-  return value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
+  return showHiddenCharacters(value).replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
 }
 
 /** HELP text escapes `\` and line feeds. */
 function escapeHelp(text: string): string {
-  return text.replaceAll('\\', '\\\\').replaceAll('\n', '\\n');
+  return showHiddenCharacters(text).replaceAll('\\', '\\\\').replaceAll('\n', '\\n');
 }
 
 type Labels = Record<string, string>;

@@ -5,6 +5,7 @@
  * partial fingerprint that survives line moves, and one artifact per input.
  */
 import type { Span } from '../../grammar/ast.js';
+import { stringifyJson } from './json-text.js';
 import { fingerprintFindings } from '../engine/fingerprint.js';
 import { compareFindings } from '../engine/lint.js';
 import { artifactUri, srcrootUri, SRCROOT, type ArtifactUri } from './artifact-uri.js';
@@ -197,4 +198,4 @@ function region(span: Span, lines: readonly string[]): SarifRegion {
   };
 }
 
-export const formatSarif: Formatter = (reports, options) => JSON.stringify(toSarifLog(reports, options), null, 2) + '\n';
+export const formatSarif: Formatter = (reports, options) => stringifyJson(toSarifLog(reports, options), 2) + '\n';

@@ -61,6 +61,17 @@ function cellWidth(char: string): number {
 }
 
 /** Whole-string neutralisation, for messages and file names. */
+const HIDDEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Like `neutralize`, but keeps tabs and line feeds: for formats whose own
+ * escaping handles line structure (HTML text, Prometheus labels) and that
+ * must still never carry raw controls or invisible direction changes.
+ */
+export function showHiddenCharacters(text: string): string {
+  return text.replace(HIDDEN, escapeChar);
+}
+
 export function neutralize(text: string): string {
   let out = '';
   for (const char of text) out += escapeChar(char);
@@ -95,4 +106,34 @@ export function toDisplayLine(text: string): DisplayLine {
   }
   cells.push(cell);
   return { pieces, cells };
+}
+
+const SGR = /\x1b\[[0-9;]*m/y;
+
+/**
+ * A whole rendered report made safe after the fact, for renderers that
+ * print input-derived names (chains, comments, networks) as they are: every
+ * character `neutralize` would escape is escaped, except the line breaks and
+ * — when colour is on — SGR colour sequences (`ESC [ … m`), which are the
+ * renderer's own (a dump line carrying ESC is a syntax error and never
+ * rendered).
+ */
+export function neutralizeReport(text: string, color: boolean): string {
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    if (color && text.charCodeAt(i) === 0x1b) {
+      SGR.lastIndex = i;
+      const sequence = SGR.exec(text);
+      if (sequence) {
+        out += sequence[0];
+        i += sequence[0].length;
+        continue;
+      }
+    }
+    // One code point: a surrogate pair, or a lone surrogate on its own.
+    const char = String.fromCodePoint(text.codePointAt(i) ?? 0);
+    out += char === '\n' ? char : escapeChar(char);
+    i += char.length;
+  }
+  return out;
 }

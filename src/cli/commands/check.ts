@@ -22,7 +22,7 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
   const { config } = configState;
   if (cmd.verbose) io.stderr(neutralize(configState.description) + '\n');
   // Command-line options override the configuration, key by key.
-  const docker = readDockerState({ ...config?.docker, ...cmd.docker }, io);
+  const docker = readDockerState({ ...config?.docker, ...cmd.docker }, io, cmd.parse.maxInputBytes);
   if (docker === 'failed') return ExitCode.failure;
   const parseSettings: ParseSettings = { inputFormat: 'auto', ...config?.input, ...cmd.parse };
   const baseline = BaselineRun.open(cmd.baselinePath, cmd.updateBaseline, io);
@@ -31,7 +31,7 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
   const unreadable: FileReport[] = [];
   const dumps: DumpToLint[] = [];
   for (const source of sources) {
-    const loaded = await loadInput(source, io.cwd, io.readStdin);
+    const loaded = await loadInput(source, io.cwd, io.readStdin, cmd.parse.maxInputBytes);
     if (!loaded.ok) {
       printInputError(io, loaded);
       unreadable.push({ status: 'unreadable', file: loaded.name, error: loaded.error });

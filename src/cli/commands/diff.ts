@@ -18,7 +18,7 @@ export async function runDiff(cmd: DiffCommand, io: CliIo): Promise<ExitCode> {
 }
 
 async function loadSide(side: DiffSide, cmd: DiffCommand, io: CliIo): Promise<DiffSideInput | undefined> {
-  const docker = readDockerState(side.docker, io);
+  const docker = readDockerState(side.docker, io, cmd.parse.maxInputBytes);
   if (docker === 'failed') return undefined;
   const ipv4 = await loadDumpModel(side.file, cmd, io, cmd.parse.family);
   const ipv6 = side.ip6File === undefined ? undefined : await loadDumpModel(side.ip6File, cmd, io, 'ipv6');

@@ -18,7 +18,7 @@ export async function runFmt(cmd: FmtCommand, io: CliIo): Promise<ExitCode> {
   const source: InputSource =
     cmd.file === undefined || cmd.file === '-' ? { kind: 'stdin', name: STDIN_NAME } : { kind: 'file', name: cmd.file };
   if (cmd.file === undefined) refuseTerminalStdin(io.stdinIsTTY);
-  const loaded = await loadInput(source, io.cwd, io.readStdin);
+  const loaded = await loadInput(source, io.cwd, io.readStdin, cmd.parse.maxInputBytes);
   if (!loaded.ok) {
     printInputError(io, loaded);
     return ExitCode.failure;

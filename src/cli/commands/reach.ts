@@ -1,3 +1,5 @@
+import { stringifyJson } from '../../formatters/json-text.js';
+import { neutralizeReport } from '../../formatters/terminal-text.js';
 import { analyzeReach, reachFindings, reachJson, renderReach } from '../../packet/index.js';
 import type { ParsedCommand } from '../args.js';
 import { ExitCode } from '../exit-code.js';
@@ -12,6 +14,6 @@ export async function runReach(cmd: ReachCommand, io: CliIo): Promise<ExitCode> 
   if (!host) return ExitCode.failure;
   const report = analyzeReach(host);
   const findings = reachFindings(host, report);
-  io.stdout(cmd.format === 'json' ? JSON.stringify(reachJson(report, findings), null, 2) + '\n' : renderReach(report, findings, { color: cmd.color ?? io.colorByDefault }));
+  io.stdout(cmd.format === 'json' ? stringifyJson(reachJson(report, findings), 2) + '\n' : neutralizeReport(renderReach(report, findings, { color: cmd.color ?? io.colorByDefault }), cmd.color ?? io.colorByDefault));
   return findings.some((finding) => finding.severity === 'error') ? ExitCode.findings : ExitCode.ok;
 }

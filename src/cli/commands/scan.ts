@@ -41,7 +41,7 @@ export async function runScan(cmd: ScanCommand, io: CliIo): Promise<ExitCode> {
   const dumps: DumpToLint[] = rulesets.dumps.filter((dump) => dump.holdsTables).map((dump) => ({
     file: dump.file,
     text: decodeDump(dump.bytes),
-    parse: { inputFormat: 'save', family: dump.family },
+    parse: { inputFormat: 'save', family: dump.family, maxInputBytes: limits.maxBytes },
     group: dump.backend,
     extraFindings: dump.hostFindings,
   }));

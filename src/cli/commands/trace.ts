@@ -1,3 +1,6 @@
+import { stringifyJson } from '../../formatters/json-text.js';
+import { neutralizeReport } from '../../formatters/terminal-text.js';
+import { InputTooLargeError } from '../../input-limit.js';
 import { renderTrace, traceBatch, tracePacket, TraceInputError, type TraceRequest } from '../../packet/index.js';
 import type { PacketSettings, ParsedCommand } from '../args.js';
 import { ExitCode } from '../exit-code.js';
@@ -12,16 +15,25 @@ export async function runTrace(cmd: TraceCommand, io: CliIo): Promise<ExitCode> 
   const host = await loadHost(cmd, io);
   if (!host) return ExitCode.failure;
   if (cmd.batch) {
-    const text = new TextDecoder().decode(await io.readStdin());
+    const text = new TextDecoder().decode(await readBatch(io, cmd.parse.maxInputBytes));
     for await (const line of traceBatch(host, lines(text))) io.stdout(line + '\n');
     return ExitCode.ok;
   }
   try {
     const result = tracePacket(host, request(cmd.packet));
-    io.stdout(cmd.format === 'json' ? JSON.stringify(result, null, 2) + '\n' : renderTrace(result, { color: cmd.color ?? io.colorByDefault }));
+    io.stdout(cmd.format === 'json' ? stringifyJson(result, 2) + '\n' : neutralizeReport(renderTrace(result, { color: cmd.color ?? io.colorByDefault }), cmd.color ?? io.colorByDefault));
     return result.verdict === 'accepted' ? ExitCode.ok : ExitCode.findings;
   } catch (error) {
     if (error instanceof TraceInputError) throw new UsageError(error.message, "run 'iptlint trace --help' for the packet options");
+    throw error;
+  }
+}
+
+async function readBatch(io: CliIo, limit: number): Promise<Uint8Array> {
+  try {
+    return await io.readStdin(limit);
+  } catch (error) {
+    if (error instanceof InputTooLargeError) throw new UsageError(`the --batch packets on stdin are ${error.message}`, 'pass a larger --max-input-size, or split the batch');
     throw error;
   }
 }

@@ -1,0 +1,58 @@
+/**
+ * The short fuzz run of the suite (the long one is `npm run fuzz`): mutated
+ * real dumps and random bytes, with a fixed seed, through the API and the
+ * CLI path. Every case must end with a result whose findings lie inside the
+ * input, without internal errors, within its time budget.
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from '../../grammar/index.js';
+import { seedCorpus } from './fuzz/corpus.js';
+import { fuzzCaseArbitrary, materialize, type FuzzCase } from './fuzz/mutations.js';
+import { runCase } from './fuzz/run-case.js';
+
+const corpus = seedCorpus();
+
+// Loading the CLI's commands and the first JIT pass are not the cost of a case.
+beforeAll(async () => {
+  await runCase('warm-up', (corpus[0] as { bytes: Uint8Array }).bytes, { cli: true, reprint: true });
+}, 60_000);
+
+describe('fuzz (short run, fixed seed)', () => {
+  it('has real dumps to mutate', () => {
+    expect(corpus.length).toBeGreaterThan(40);
+    expect(corpus.some((seed) => seed.name.startsWith('fixtures/docker/'))).toBe(true);
+    expect(corpus.some((seed) => seed.name.startsWith('fixtures/kernel/'))).toBe(true);
+  });
+
+  it('every mutated dump ends with a result or located errors, in bounded time', async () => {
+    let index = 0;
+    await fc.assert(
+      fc.asyncProperty(fuzzCaseArbitrary(corpus.length), async (fuzzCase: FuzzCase) => {
+        const { name, bytes } = materialize(fuzzCase, corpus);
+        const outcome = await runCase(name, bytes, { cli: index % 4 === 0, reprint: true });
+        index++;
+        expect(outcome.problems).toEqual([]);
+        expect(outcome.overBudget).toBeUndefined();
+      }),
+      { seed: 4711, numRuns: 30, endOnFailure: true },
+    );
+  }, 120_000);
+});
+
+describe('fuzz regressions', () => {
+  const located = async (text: string): Promise<void> => {
+    const outcome = await runCase('regression.rules', new TextEncoder().encode(text), { cli: true, reprint: true });
+    expect(outcome.problems).toEqual([]);
+  };
+
+  it('a carriage return at the very end of the input is content, not an unlexable character', async () => {
+    // Found by the fuzzer: the lexer took a final `\r` for half of a CRLF and stopped on it.
+    for (const text of ['\r', 'a\r', '*filter\n-A INPUT\r', '*filter\n-A INPUT -j ACCEPT\r\nCOMMIT\r']) {
+      await located(text);
+      const errors = parse(text).errors;
+      expect(errors.map((error) => error.code)).not.toContain('internal/lexer');
+      expect(errors.map((error) => error.code)).toContain('syntax/binary');
+    }
+  });
+});
