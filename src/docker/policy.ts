@@ -4,8 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { familyOfAddress } from './address.js';
 import type { KeyPath } from './input-error.js';
 import { isObject } from './json-reader.js';
@@ -32,6 +33,8 @@ function policyValidator(): ValidateFunction {
   if (!validator) {
     const schema: unknown = JSON.parse(readFileSync(findSchemaFile(), 'utf8'));
     if (!isObject(schema)) throw new Error(`${SCHEMA_FILE} is not a JSON object`);
+    // Loaded on first use: ajv's start-up cost is paid only by runs that read a policy.
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
     validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
   }
   return validator;

@@ -3,7 +3,7 @@
  * so that errors about its content can point at line:column and key path.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { createRequire } from 'node:module';
 import { DockerInputError, formatKeyPath, type InputLocation, type KeyPath } from './input-error.js';
 
 export interface StructuredFile {
@@ -36,6 +36,8 @@ function jsonSyntaxMessage(text: string): string | undefined {
 }
 
 export function parseStructured(file: string, text: string): StructuredFile {
+  // Loaded on first use: the YAML parser's start-up cost is paid only by runs that read Docker state.
+  const { LineCounter, parseDocument, isNode } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const [firstError] = document.errors;
