@@ -4,11 +4,14 @@
 //   node bench/run.mjs [--sizes 10k,115k,250k] [--runs 5] [--quick] [--check-linear]
 //                      [--linear-metric wall|cpu] [--tools iptlint,legacy,nft,split] [--build]
 //                      [--warmup 1] [--seed 1] [--timeout 900] [--json FILE]
+//                      [--docker 100x1000|none]
 //
 // For every size it generates (once, cached in bench/out/) a kube-proxy dump and
 // measures each tool in TOOLS on it, interleaved: run 1 of every tool, then run
-// 2 of every tool, ... Wall/user/sys come from bash's `time` (ms resolution,
-// RUSAGE_CHILDREN), peak RSS from GNU time's %M (wait4 ru_maxrss, KiB).
+// 2 of every tool, ... Then the same on a generated Docker host (NETWORKSxCONTAINERS,
+// with its inspect JSON), where `iptlint reach` runs too. Wall/user/sys come from
+// bash's `time` (ms resolution, RUSAGE_CHILDREN), peak RSS from GNU time's %M
+// (wait4 ru_maxrss, KiB).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNetns, deleteNetns, netnsUnavailableReason } from './lib/netns.mjs';
 import { parseArgs, parseSize, sizeLabel } from './lib/util.mjs';
+import { dockerBaseName, DOCKER_GENERATOR_VERSION, generateDocker } from './gen-docker.mjs';
 import { generateKube, kubeFileName, KUBE_GENERATOR_VERSION } from './gen-kube.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -30,11 +34,18 @@ const READ_SPLIT = "console.log(require('fs').readFileSync(process.argv[1],'utf8
 //   baseline: reference points for the ratios
 //   netns:    run inside a fresh private network namespace (setup not timed)
 //   ok:       exit codes that count as success
+//   workload: 'docker' = only on the Docker host (it needs the inspect JSON); default: every dump
 // A tool whose probe run (on a tiny dump) fails is skipped with a note.
 // ---------------------------------------------------------------------------
-const iptlint = (...cmd) => (f) => [NODE, path.join(ROOT, 'bin/iptlint.js'), ...cmd.map((a) => (a === '$FILE' ? f : a))];
+// `$FILE` is the dump; `$FILE.x.json` is the file beside it with `.rules` replaced by `.x.json`.
+const fileArg = (a, f) => (a === '$FILE' ? f : a.startsWith('$FILE.') ? f.replace(/\.rules$/, a.slice('$FILE'.length)) : a);
+const iptlint = (...cmd) => (f) => [NODE, path.join(ROOT, 'bin/iptlint.js'), ...cmd.map((a) => fileArg(a, f))];
 export const TOOLS = [
   { id: 'iptlint', label: 'iptlint check', argv: iptlint('check', '$FILE', '--format', 'json'), ok: [0, 1], subject: true, needsBuild: true },
+  {
+    id: 'reach', label: 'iptlint reach', workload: 'docker', ok: [0, 1], subject: true, needsBuild: true,
+    argv: iptlint('reach', '$FILE', '--format', 'json', '--docker-networks', '$FILE.networks.json', '--docker-containers', '$FILE.containers.json'),
+  },
   { id: 'legacy', label: 'legacy-restore --test', argv: (f) => ['iptables-legacy-restore', '--test', f], ok: [0], baseline: true, netns: true },
   { id: 'nft', label: 'nft-restore --test', argv: (f) => ['iptables-nft-restore', '--test', f], ok: [0], baseline: true, netns: true },
   { id: 'split', label: 'node read+split', argv: (f) => [NODE, '-e', READ_SPLIT, f], ok: [0], baseline: true },
@@ -69,6 +80,7 @@ const args = (() => {
       seed: { type: 'number', default: 1 },
       timeout: { type: 'number', default: 900 },
       json: { type: 'string', default: path.join(OUT, 'results.json') },
+      docker: { type: 'string', default: '100x1000' },
       help: { type: 'boolean', default: false },
     });
   } catch (e) {
@@ -91,8 +103,15 @@ if (args.tools) {
   for (const w of want) if (!TOOLS.some((t) => t.id === w)) fail(`unknown tool ${w} (have: ${TOOLS.map((t) => t.id).join(', ')})`);
   tools = TOOLS.filter((t) => want.includes(t.id));
 } else if (linear) {
-  tools = TOOLS.filter((t) => t.subject || t.id === 'split');
+  tools = TOOLS.filter((t) => (t.subject && t.workload !== 'docker') || t.id === 'split');
 }
+const dockerHost = (() => {
+  if (linear || args.docker === 'none' || !tools.some((t) => t.workload === 'docker')) return null;
+  const m = /^(\d+)x(\d+)$/.exec(args.docker);
+  if (!m) fail(`--docker wants NETWORKSxCONTAINERS (e.g. 100x1000) or none, got ${args.docker}`);
+  return { networks: Number(m[1]), containers: Number(m[2]) };
+})();
+const runsOn = (t, workload) => t.workload === undefined || t.workload === workload;
 if (linear && sizes.length !== 2) fail('--check-linear needs exactly two sizes (default 250k,1M)');
 
 fs.mkdirSync(OUT, { recursive: true });
@@ -125,6 +144,26 @@ function fileFor(rules) {
     console.log(`${st.bytes} bytes`);
   }
   return { file, ...st };
+}
+
+function dockerFileFor({ networks, containers }) {
+  const outBase = path.join(OUT, dockerBaseName(networks, containers, args.seed));
+  const file = `${outBase}.rules`;
+  const meta = `${file}.meta.json`;
+  let st = null;
+  try {
+    st = JSON.parse(fs.readFileSync(meta, 'utf8'));
+  } catch {
+    /* regenerate */
+  }
+  const complete = ['.rules', '.networks.json', '.containers.json'].every((ext) => fs.existsSync(outBase + ext));
+  if (!st || st.generatorVersion !== DOCKER_GENERATOR_VERSION || !complete || fs.statSync(file).size !== st.bytes) {
+    process.stdout.write(`bench: generating ${path.relative(ROOT, outBase)}.{rules,networks.json,containers.json} ... `);
+    st = { ...generateDocker({ networks, containers, seed: args.seed, outBase }), generatorVersion: DOCKER_GENERATOR_VERSION };
+    fs.writeFileSync(meta, JSON.stringify(st, null, 2) + '\n');
+    console.log(`${st.bytes} bytes`);
+  }
+  return { file, size: `docker ${networks}n×${containers}c`, ...st };
 }
 
 const median = (xs) => {
@@ -171,6 +210,8 @@ function measure(tool, file) {
 // ---- availability probe -----------------------------------------------------
 const probe = path.join(tmp, 'probe.rules');
 generateKube({ rules: 500, seed: 1, out: probe });
+const dockerProbe = path.join(tmp, 'probe-docker');
+if (dockerHost) generateDocker({ networks: 3, containers: 12, seed: 1, outBase: dockerProbe });
 const nsReason = tools.some((t) => t.netns) ? netnsUnavailableReason() : null;
 const notes = [];
 const active = [];
@@ -179,7 +220,7 @@ for (const t of tools) {
   if (t.needsBuild && !fs.existsSync(path.join(ROOT, 'dist/src/cli/main.js'))) why = 'dist/ not built (npm run build, or pass --build)';
   else if (t.netns && nsReason) why = `cannot create a network namespace: ${nsReason}`;
   else {
-    const s = measure(t, probe);
+    const s = measure(t, t.workload === 'docker' ? `${dockerProbe}.rules` : probe);
     if (s.error) why = `probe on a 500-rule dump failed: ${s.error}`;
   }
   if (why) {
@@ -215,15 +256,20 @@ const machine = {
 // ---- run ----------------------------------------------------------------------
 
 const results = [];
-for (const rules of sizes) {
-  const f = fileFor(rules);
-  const entry = { size: sizeLabel(rules), rules: f.rules, bytes: f.bytes, file: path.relative(ROOT, f.file), tools: {} };
-  for (const t of active) entry.tools[t.id] = { label: t.label, argv: t.argv('FILE').map((a) => (a === NODE ? 'node' : path.isAbsolute(a) ? path.relative(ROOT, a) : a)), samples: [], errors: [], failedSamples: [] };
+const workloads = [
+  ...sizes.map((rules) => ({ kind: 'kube', load: () => ({ size: sizeLabel(rules), ...fileFor(rules) }) })),
+  ...(dockerHost ? [{ kind: 'docker', load: () => dockerFileFor(dockerHost) }] : []),
+];
+for (const workload of workloads) {
+  const f = workload.load();
+  const entry = { size: f.size, workload: workload.kind, rules: f.rules, bytes: f.bytes, file: path.relative(ROOT, f.file), tools: {} };
+  const here = active.filter((t) => runsOn(t, workload.kind));
+  for (const t of here) entry.tools[t.id] = { label: t.label, argv: t.argv('FILE').map((a) => (a === NODE ? 'node' : path.isAbsolute(a) ? path.relative(ROOT, a) : a)), samples: [], errors: [], failedSamples: [] };
   entry.loadavgBefore = os.loadavg()[0];
   const total = warmup + runs;
   for (let i = 0; i < total; i++) {
     progress(`bench: ${entry.size} ${i < warmup ? 'warm-up' : `run ${i - warmup + 1}/${runs}`} ...`);
-    for (const t of active) {
+    for (const t of here) {
       const e = entry.tools[t.id];
       if (e.errors.length >= 2) continue; // give up on a tool that keeps failing at this size
       const s = measure(t, f.file);
@@ -235,7 +281,7 @@ for (const rules of sizes) {
   }
   progress('');
   entry.loadavgAfter = os.loadavg()[0];
-  for (const t of active) {
+  for (const t of here) {
     const e = entry.tools[t.id];
     if (e.samples.length === 0) {
       notes.push(`${t.label} @ ${entry.size}: no successful run (${e.errors[0] ?? 'unknown'})`);
@@ -250,8 +296,8 @@ for (const rules of sizes) {
     e.rulesPerS = m.wall > 0 ? entry.rules / m.wall : null;
   }
   entry.ratios = {};
-  for (const s of active.filter((t) => t.subject)) {
-    for (const b of active.filter((t) => t.baseline)) {
+  for (const s of here.filter((t) => t.subject)) {
+    for (const b of here.filter((t) => t.baseline)) {
       const x = entry.tools[s.id].median;
       const y = entry.tools[b.id].median;
       if (!x || !y) continue;
@@ -283,7 +329,7 @@ function printSize(entry) {
   const head = ['size', 'MB', 'rules', 'tool', 'wall s', '±', 'cpu s', 'RSS MB', 'MB/s', 'rules/s'];
   const rows = [];
   let first = true;
-  for (const t of active) {
+  for (const t of active.filter((t) => entry.tools[t.id])) {
     const e = entry.tools[t.id];
     const m = e.median;
     const spread = m ? (e.wallMax - e.wallMin) / 2 / m.wall : null;
@@ -370,7 +416,7 @@ for (const n of notes) console.log(`note: ${n}`);
 const report = {
   date: new Date().toISOString(),
   machine,
-  config: { sizes: sizes.map(sizeLabel), runs, warmup, seed: args.seed, interleaved: true, tools: active.map((t) => t.id), timeout: args.timeout },
+  config: { sizes: sizes.map(sizeLabel), dockerHost, runs, warmup, seed: args.seed, interleaved: true, tools: active.map((t) => t.id), timeout: args.timeout },
   method: 'wall/user/sys: bash `time` (ms); peak RSS: GNU time %M (KiB, wait4 ru_maxrss); medians over runs; netns setup excluded',
   results,
   ...(linearResult ? { linearCheck: linearResult } : {}),

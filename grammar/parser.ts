@@ -15,6 +15,7 @@
  */
 import { EmbeddedActionsParser, type IToken, type TokenType } from './chevrotain.js';
 import type { Span, Word } from './ast.js';
+import type { SourceWord } from './words.js';
 import { ALL_TOKENS, ChainLine, CommandLine, CommentLine, CommitLine, EmptyLine, TableLine, type LinePayload } from './tokens.js';
 
 /** Where a line is, in the text handed to the parser (one batch of lines). */
@@ -136,12 +137,12 @@ class LineParser extends EmbeddedActionsParser {
     if (syntax.kind !== 'table-header' && syntax.kind !== 'chain' && syntax.kind !== 'command') return syntax;
     const base = this.source.baseOffset;
     const words = payload.words;
-    for (let k = 0; k < words.length; k++) placeSpan((words[k] as Word).span, number, base);
+    for (let k = 0; k < words.length; k++) placeWord(words[k] as SourceWord, number, base);
     syntax.words = words;
     if (syntax.kind !== 'command') return syntax;
     syntax.lastWordEnd = payload.lastWordEnd;
     if (payload.counters !== undefined) {
-      placeSpan(payload.counters.span, number, base);
+      placeWord(payload.counters, number, base);
       syntax.counters = payload.counters;
     }
     if (payload.unterminatedQuoteAt >= 0) syntax.unterminatedQuote = this.pointSpan(payload.unterminatedQuoteAt, number, line.start);
@@ -166,11 +167,10 @@ class LineParser extends EmbeddedActionsParser {
   }
 }
 
-/** Completes a provisional span from the lexer (line 0, batch-relative offset). */
-function placeSpan(span: Span, line: number, baseOffset: number): void {
-  span.line = line;
-  span.endLine = line;
-  span.offset += baseOffset;
+/** Completes a provisional word from the lexer (line 0, batch-relative offset). */
+function placeWord(word: SourceWord, line: number, baseOffset: number): void {
+  word.line = line;
+  word.offset += baseOffset;
 }
 
 let sharedParser: LineParser | undefined;

@@ -47,7 +47,7 @@ import type { OptionDef } from './extension-types.js';
 import { EXTENSIONS } from './extensions-data.js';
 import { findMatch, findTarget, implicitProtocolMatch, optionNames, type ExtensionInfo } from './extensions.js';
 import { closestNames } from './suggest.js';
-import { extendSpan, sliceWord, spanAfter, spanFrom } from './words.js';
+import { extendSpan, sliceWord, spanAfter, spanFrom, wordAt } from './words.js';
 
 export interface CommandWords {
   words: readonly Word[];
@@ -273,7 +273,7 @@ class CommandLineReader {
     if (info === undefined || !info.optionsByName.has(optionName) && ![...info.optionsByName.keys()].some((n) => n.startsWith(optionName))) {
       return false;
     }
-    const name: Word = { text: info.def.name, raw: this.protocol.raw, span: { ...this.protocol.span } };
+    const name: Word = wordAt(info.def.name, this.protocol.raw, this.protocol.span);
     const match: MatchSpec = { kind: 'match', name, known: true, options: [], span: this.protocol.span };
     this.parts.push(match);
     this.loaded.push({ part: match, info });
@@ -730,7 +730,7 @@ function syntheticOptionWord(word: Word, position: number, text: string): Word {
   const span = word.raw === word.text
     ? { ...word.span, column: word.span.column + position, endColumn: word.span.column + position + 1, offset: word.span.offset + position }
     : { ...word.span };
-  return { text, raw: text, span };
+  return wordAt(text, text, span);
 }
 
 function describeExtension(part: MatchSpec | TargetSpec): string {

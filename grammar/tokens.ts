@@ -19,7 +19,7 @@
  * sits in the input, fills them in.
  */
 import { createToken, type CustomPatternMatcherReturn, type TokenType } from './chevrotain.js';
-import type { Word } from './ast.js';
+import { SourceWord } from './words.js';
 
 const NL = 10;
 const CR = 13;
@@ -33,9 +33,9 @@ const DEL = 127;
 export interface LinePayload {
   /** Offset just after the line's content (before `\n` / `\r\n`). */
   contentEnd: number;
-  words: Word[];
+  words: SourceWord[];
   /** `[p:b]` counters in column 1 of a command line (text up to the first `]`). */
-  counters?: Word;
+  counters?: SourceWord;
   /** Offset of a `"` that is never closed, or -1. */
   unterminatedQuoteAt: number;
   /** Offset of the first NUL/control byte of the line, or -1. */
@@ -72,9 +72,9 @@ function findControl(text: string, start: number, end: number): number {
   return -1;
 }
 
-function provisionalWord(text: string, raw: string, start: number, end: number, lineStart: number): Word {
+function provisionalWord(text: string, raw: string, start: number, end: number, lineStart: number): SourceWord {
   const column = start - lineStart + 1;
-  return { text, raw, span: { line: 0, column, endLine: 0, endColumn: column + (end - start), offset: start } };
+  return new SourceWord(text, raw, 0, column, column + (end - start), start);
 }
 
 /** Offset after the line end that follows `contentEnd` (if any). */

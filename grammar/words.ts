@@ -5,6 +5,40 @@
  */
 import type { Span, Word } from './ast.js';
 
+/**
+ * A word of the input as the lexer finds it. A dump has ~15 words per rule
+ * and few of their spans are ever read (diagnostics, fixes), so the position
+ * is kept as numbers in the word and `span` builds a Span when asked: one
+ * object per word instead of two, which is most of the parser's garbage
+ * collection on big dumps. Each read gives a fresh Span the caller may keep
+ * or change.
+ */
+export class SourceWord implements Word {
+  constructor(
+    public text: string,
+    public raw: string,
+    /** 1-based line (0 while the lexer has not placed the word yet, see parser.ts). */
+    public line: number,
+    public column: number,
+    public endColumn: number,
+    public offset: number,
+  ) {}
+
+  get span(): Span {
+    return { line: this.line, column: this.column, endLine: this.line, endColumn: this.endColumn, offset: this.offset };
+  }
+
+  /** The plain `Word` shape, span included, for JSON output and snapshots. */
+  toJSON(): Word {
+    return { text: this.text, raw: this.raw, span: this.span };
+  }
+}
+
+/** A word at `span` (which must lie on one line). */
+export function wordAt(text: string, raw: string, span: Span): Word {
+  return new SourceWord(text, raw, span.line, span.column, span.endColumn, span.offset);
+}
+
 export function spanFrom(start: Span, end: Span): Span {
   return { line: start.line, column: start.column, endLine: end.endLine, endColumn: end.endColumn, offset: start.offset };
 }
@@ -38,14 +72,14 @@ export function quoteWord(text: string): string {
 export function sliceWord(word: Word, start: number, end: number = word.text.length): Word {
   const text = word.text.substring(start, end);
   if (word.raw === word.text) {
-    return { text, raw: text, span: shiftedSpan(word.span, start, end) };
+    return wordAt(text, text, shiftedSpan(word.span, start, end));
   }
   const firstQuote = word.raw.indexOf('"');
   const rawEnd = end === word.text.length ? word.raw.length : end;
   if (end <= firstQuote || (start <= firstQuote && end === word.text.length)) {
-    return { text, raw: word.raw.substring(start, rawEnd), span: shiftedSpan(word.span, start, rawEnd) };
+    return wordAt(text, word.raw.substring(start, rawEnd), shiftedSpan(word.span, start, rawEnd));
   }
-  return { text, raw: quoteWord(text), span: { ...word.span } };
+  return wordAt(text, quoteWord(text), word.span);
 }
 
 function shiftedSpan(span: Span, start: number, end: number): Span {

@@ -38,9 +38,16 @@ const rule: LintRule = {
     const ignored = namePatternMatcher(context.options['ignoreChains'] as readonly string[]);
     for (const [tableName, table] of model.tables) {
       for (const chain of table.chains.values()) {
-        if (ignored(chain.name)) continue;
+        if (ignored(chain.name) || chain.rules.length < 2) continue;
+        // Copies share their target: only rules whose target another rule of the chain also has need a full key.
+        const sameTarget = new Map<string, number>();
+        for (const r of chain.rules) {
+          const target = r.target?.name.text ?? '';
+          sameTarget.set(target, (sameTarget.get(target) ?? 0) + 1);
+        }
         const seen = new Map<string, Rule>();
         for (const r of chain.rules) {
+          if (sameTarget.get(r.target?.name.text ?? '') === 1) continue;
           const key = ruleKey(r.command.rule, model.family, { ignoreComments });
           const first = seen.get(key);
           if (!first) {

@@ -17,14 +17,19 @@ const rule: LintRule = {
   },
   check(context) {
     const { family } = context.model;
+    // Dumps repeat addresses on many rules; most have no host bits, so remember the answer per text.
+    const clean = new Set<string>();
     for (const { command, chain } of ruleLines(context.model)) {
       for (const part of command.rule.parts) {
         if (part.kind !== 'base' || (part.name !== 'source' && part.name !== 'destination')) continue;
         const value = part.values[0];
-        if (!value) continue;
+        if (!value || clean.has(value.text)) continue;
         const address = parseAddressPredicate(value.text, false, family);
         const widened = address.cidrs.filter((cidr) => cidr.hostBitsCleared);
-        if (widened.length === 0) continue;
+        if (widened.length === 0) {
+          clean.add(value.text);
+          continue;
+        }
         const flag = part.name === 'source' ? '-s' : '-d';
         const networks = widened.map((c) => c.text).join(', ');
         const host = family === 'ipv4' ? 32 : 128;

@@ -35,12 +35,14 @@ const rule: LintRule = {
     for (const { command, chain } of ruleLines(context.model)) {
       const protocol = protocolOf(command.rule);
       const number = protocol && protocol.negation === 'none' ? protocolNumber(protocol.values[0]?.text ?? '') : null;
-      const written = protocol ? `${protocol.negation === 'none' ? '' : '! '}-p ${protocol.values[0]?.text ?? ''}` : 'no -p';
-      const report = (span: Span, what: string, needs: string, suggestion: string): void => {
+      // Only rules with a finding need these texts: built on demand, not for every rule.
+      const writtenProtocol = (): string => (protocol ? `${protocol.negation === 'none' ? '' : '! '}-p ${protocol.values[0]?.text ?? ''}` : 'no -p');
+      const report = (span: Span, what: string, needs: string, suggestion: (written: string) => string): void => {
+        const written = writtenProtocol();
         context.report({
           message: `${what} in chain ${chain} needs ${needs}, but the rule has ${written}; iptables rejects the rule`,
           span,
-          fix: `on line ${command.span.line}, ${suggestion}`,
+          fix: `on line ${command.span.line}, ${suggestion(written)}`,
         });
       };
       for (const part of command.rule.parts) {
@@ -48,19 +50,19 @@ const rule: LintRule = {
           const name = part.name.text;
           const required = MATCH_PROTOCOL[name];
           if (required !== undefined && number !== required) {
-            report(part.name.span, `the ${name} match`, `-p ${name}`, protocol ? `change \`${written}\` to \`-p ${name}\`` : `add \`-p ${name}\` before \`-m ${name}\``);
+            report(part.name.span, `the ${name} match`, `-p ${name}`, (written) => (protocol ? `change \`${written}\` to \`-p ${name}\`` : `add \`-p ${name}\` before \`-m ${name}\``));
           } else if (name === 'multiport' && (number === null || !PORT_PROTOCOLS.has(number))) {
-            report(part.name.span, 'the multiport match', `-p ${PORT_PROTOCOL_NAMES}`, protocol ? `change \`${written}\` to \`-p tcp\` (or udp…), or split the rule per protocol` : 'add `-p tcp` (or udp…) before `-m multiport`');
+            report(part.name.span, 'the multiport match', `-p ${PORT_PROTOCOL_NAMES}`, (written) => (protocol ? `change \`${written}\` to \`-p tcp\` (or udp…), or split the rule per protocol` : 'add `-p tcp` (or udp…) before `-m multiport`'));
           }
         } else if (part.kind === 'target') {
           const target = part.name.text;
           for (const option of part.options) {
             const value = option.values[0]?.text ?? '';
-            if (!targetPortOption(target, option.name, value) || (number !== null && PORT_PROTOCOLS.has(number))) continue;
-            report(option.optionWord.span, `the port in \`--${option.name} ${value}\` of ${target}`, `-p ${PORT_PROTOCOL_NAMES}`, protocol ? `change \`${written}\` to \`-p tcp\` (or udp…)` : 'add `-p tcp` (or `-p udp`) to the rule, one rule per protocol');
+            if ((number !== null && PORT_PROTOCOLS.has(number)) || !targetPortOption(target, option.name, value)) continue;
+            report(option.optionWord.span, `the port in \`--${option.name} ${value}\` of ${target}`, `-p ${PORT_PROTOCOL_NAMES}`, (written) => (protocol ? `change \`${written}\` to \`-p tcp\` (or udp…)` : 'add `-p tcp` (or `-p udp`) to the rule, one rule per protocol'));
           }
           if (target === 'TPROXY' && number !== 6 && number !== 17) {
-            report(part.name.span, 'TPROXY', '-p tcp or -p udp', protocol ? `change \`${written}\` to \`-p tcp\` (or udp)` : 'add `-p tcp` (or `-p udp`)');
+            report(part.name.span, 'TPROXY', '-p tcp or -p udp', (written) => (protocol ? `change \`${written}\` to \`-p tcp\` (or udp)` : 'add `-p tcp` (or `-p udp`)'));
           }
         }
       }

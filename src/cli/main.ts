@@ -4,7 +4,7 @@
  * "internal error" line, without a stack trace unless IPTLINT_DEBUG is set.
  */
 import { neutralize } from '../formatters/terminal-text.js';
-import { parseArgs } from './args.js';
+import { fastCheckArgs } from './fast-args.js';
 import { ExitCode } from './exit-code.js';
 import { exitQuietlyOnClosedPipe, processIo, type CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -27,7 +27,8 @@ export async function main(argv: string[], customIo?: CliIo): Promise<number> {
 }
 
 async function run(argv: string[], io: CliIo): Promise<ExitCode> {
-  const cmd = await parseArgs(argv);
+  // yargs is loaded only for command lines the fast reader does not handle.
+  const cmd = fastCheckArgs(argv) ?? (await (await import('./args.js')).parseArgs(argv));
   switch (cmd.command) {
     case 'show':
       io.stdout(cmd.text);

@@ -53,61 +53,93 @@ export interface JumpCycle {
 /**
  * One cycle per strongly connected component that contains a loop (Tarjan's
  * algorithm, iterative). Listing every elementary cycle could be exponential;
- * breaking the one reported shows the next on the following run.
+ * breaking the one reported shows the next on the following run. Chains are
+ * numbered by declaration order and the bookkeeping lives in arrays indexed by
+ * that number: one map lookup per edge instead of several per step.
  */
 export function findCycles(model: Model, table: string): JumpCycle[] {
   const order = model.tables.get(table)?.chainOrder ?? [];
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const sccStack: string[] = [];
-  const cycles: JumpCycle[] = [];
   const position = new Map(order.map((chain, i) => [chain, i]));
+  const names = order.slice();
+  const idOf = (chain: string): number => {
+    let id = position.get(chain);
+    if (id === undefined) {
+      id = names.length;
+      position.set(chain, id);
+      names.push(chain);
+    }
+    return id;
+  };
   const tableEdges = model.edges.get(table);
+  const edgesOf = (id: number): readonly JumpEdge[] => tableEdges?.get(names[id] as string) ?? NO_EDGES;
+  /** Visit number of each chain (-1: not visited yet), its low link, and whether it is on the SCC stack. */
+  const index: number[] = [];
+  const low: number[] = [];
+  const onStack: boolean[] = [];
+  const visit = (id: number): void => {
+    while (index.length <= id) {
+      index.push(-1);
+      low.push(-1);
+      onStack.push(false);
+    }
+  };
+  visit(names.length - 1);
+  const sccStack: number[] = [];
+  const cycles: JumpCycle[] = [];
+  // The depth-first path as parallel stacks: chain, next edge to follow, that chain's edges.
+  const pathChain: number[] = [];
+  const pathNext: number[] = [];
+  const pathEdges: (readonly JumpEdge[])[] = [];
   let counter = 0;
+  const enter = (id: number): void => {
+    index[id] = counter;
+    low[id] = counter++;
+    sccStack.push(id);
+    onStack[id] = true;
+    pathChain.push(id);
+    pathNext.push(0);
+    pathEdges.push(edgesOf(id));
+  };
 
-  for (const root of order) {
-    if (index.has(root)) continue;
-    const work: { chain: string; next: number; edges: readonly JumpEdge[] }[] = [{ chain: root, next: 0, edges: tableEdges?.get(root) ?? NO_EDGES }];
-    index.set(root, counter);
-    low.set(root, counter++);
-    sccStack.push(root);
-    onStack.add(root);
-    while (work.length > 0) {
-      const frame = work[work.length - 1] as { chain: string; next: number; edges: readonly JumpEdge[] };
-      const edges = frame.edges;
-      if (frame.next < edges.length) {
-        const to = (edges[frame.next++] as JumpEdge).to;
-        if (!index.has(to)) {
-          index.set(to, counter);
-          low.set(to, counter++);
-          sccStack.push(to);
-          onStack.add(to);
-          work.push({ chain: to, next: 0, edges: tableEdges?.get(to) ?? NO_EDGES });
-        } else if (onStack.has(to)) {
-          low.set(frame.chain, Math.min(low.get(frame.chain) as number, index.get(to) as number));
-        }
+  for (let root = 0; root < order.length; root++) {
+    if ((index[root] as number) >= 0) continue;
+    enter(root);
+    while (pathChain.length > 0) {
+      const top = pathChain.length - 1;
+      const id = pathChain[top] as number;
+      const edges = pathEdges[top] as readonly JumpEdge[];
+      const next = pathNext[top] as number;
+      if (next < edges.length) {
+        pathNext[top] = next + 1;
+        const to = idOf((edges[next] as JumpEdge).to);
+        visit(to);
+        if ((index[to] as number) < 0) enter(to);
+        else if (onStack[to]) low[id] = Math.min(low[id] as number, index[to] as number);
         continue;
       }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low.set(parent.chain, Math.min(low.get(parent.chain) as number, low.get(frame.chain) as number));
-      if (low.get(frame.chain) !== index.get(frame.chain)) continue;
-      if (sccStack[sccStack.length - 1] === frame.chain) {
+      pathChain.pop();
+      pathNext.pop();
+      pathEdges.pop();
+      if (top > 0) {
+        const parent = pathChain[top - 1] as number;
+        low[parent] = Math.min(low[parent] as number, low[id] as number);
+      }
+      if (low[id] !== index[id]) continue;
+      if (sccStack[sccStack.length - 1] === id) {
         // A single chain (the common case) only loops through a jump to itself.
         sccStack.pop();
-        onStack.delete(frame.chain);
-        const self = frame.edges.find((edge) => edge.to === frame.chain);
-        if (self) cycles.push({ chains: [frame.chain], edges: [self] });
+        onStack[id] = false;
+        const self = edges.find((edge) => edge.to === names[id]);
+        if (self) cycles.push({ chains: [names[id] as string], edges: [self] });
         continue;
       }
       const component = new Set<string>();
-      let member: string;
+      let member: number;
       do {
-        member = sccStack.pop() as string;
-        onStack.delete(member);
-        component.add(member);
-      } while (member !== frame.chain);
+        member = sccStack.pop() as number;
+        onStack[member] = false;
+        component.add(names[member] as string);
+      } while (member !== id);
       const cycle = cycleWithin(model, table, component, position);
       if (cycle) cycles.push(cycle);
     }
@@ -146,41 +178,67 @@ function cycleWithin(model: Model, table: string, component: ReadonlySet<string>
 }
 
 export interface HookReachability {
-  /** Built-in chains (hooks) of the table from which `chain` is reachable; a built-in chain reaches itself. */
-  hooksOf(chain: string): Hook[];
+  /** Built-in chains (hooks) of the table from which `chain` is reachable, in hook order; a built-in chain reaches itself. */
+  hooksOf(chain: string): readonly Hook[];
   /** The shortest jump path from the built-in chain `hook` to `chain` (empty when they are the same), or undefined. */
   pathFrom(hook: Hook, chain: string): JumpEdge[] | undefined;
 }
 
-/** Which hooks reach each chain: one breadth-first search per built-in chain, O(hooks × edges). */
+const NO_HOOKS: readonly Hook[] = Object.freeze([]);
+
+/**
+ * Which hooks reach each chain: one breadth-first search per built-in chain,
+ * O(hooks × edges), kept as one bit per hook. The search trees that `pathFrom`
+ * needs are only built for a hook whose path is asked for (reports are rare).
+ */
 export function hookReachability(model: Model, table: string): HookReachability {
-  const trees = new Map<Hook, Map<string, JumpEdge | null>>();
-  const hooksByChain = new Map<string, Hook[]>();
   const tableChains = model.tables.get(table)?.chains;
   const tableEdges = model.edges.get(table);
-  for (const hook of builtinChainsOf(table)) {
-    if (!tableChains?.has(hook)) continue;
-    const parent = new Map<string, JumpEdge | null>([[hook, null]]);
+  const hooks = builtinChainsOf(table).filter((hook) => tableChains?.has(hook));
+  const masks = new Map<string, number>();
+  hooks.forEach((hook, i) => {
+    const bit = 1 << i;
+    masks.set(hook, (masks.get(hook) ?? 0) | bit);
     const queue: string[] = [hook];
     for (let head = 0; head < queue.length; head++) {
-      const chain = queue[head] as string;
-      let hooks = hooksByChain.get(chain);
-      if (!hooks) hooksByChain.set(chain, (hooks = []));
-      hooks.push(hook);
-      const edges = tableEdges?.get(chain) ?? NO_EDGES;
-      for (let i = 0; i < edges.length; i++) {
-        const edge = edges[i] as JumpEdge;
+      const edges = tableEdges?.get(queue[head] as string) ?? NO_EDGES;
+      for (let e = 0; e < edges.length; e++) {
+        const to = (edges[e] as JumpEdge).to;
+        const mask = masks.get(to) ?? 0;
+        if (mask & bit) continue;
+        masks.set(to, mask | bit);
+        queue.push(to);
+      }
+    }
+  });
+  const listsByMask = new Map<number, readonly Hook[]>();
+  const trees = new Map<Hook, Map<string, JumpEdge | null>>();
+  const treeOf = (hook: Hook): Map<string, JumpEdge | null> | undefined => {
+    if (!hooks.includes(hook)) return undefined;
+    let parent = trees.get(hook);
+    if (parent) return parent;
+    parent = new Map<string, JumpEdge | null>([[hook, null]]);
+    const queue: string[] = [hook];
+    for (let head = 0; head < queue.length; head++) {
+      for (const edge of tableEdges?.get(queue[head] as string) ?? NO_EDGES) {
         if (parent.has(edge.to)) continue;
         parent.set(edge.to, edge);
         queue.push(edge.to);
       }
     }
     trees.set(hook, parent);
-  }
+    return parent;
+  };
   return {
-    hooksOf: (chain) => hooksByChain.get(chain) ?? [],
+    hooksOf(chain) {
+      const mask = masks.get(chain);
+      if (mask === undefined) return NO_HOOKS;
+      let list = listsByMask.get(mask);
+      if (!list) listsByMask.set(mask, (list = Object.freeze(hooks.filter((_, i) => mask & (1 << i)))));
+      return list;
+    },
     pathFrom(hook, chain) {
-      const parent = trees.get(hook);
+      const parent = treeOf(hook);
       if (!parent?.has(chain)) return undefined;
       const path: JumpEdge[] = [];
       for (let edge = parent.get(chain); edge; edge = parent.get(edge.from)) path.push(edge);

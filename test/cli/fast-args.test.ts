@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/cli/args.js';
+import { fastCheckArgs } from '../../src/cli/fast-args.js';
+
+describe('fast check argument reader', () => {
+  it.each([
+    ['check', 'a.rules'],
+    ['check', 'a.rules', 'b.rules', '--format', 'json'],
+    ['check', '-'],
+    ['check'],
+    ['check', '--fail-on', 'warning', 'dumps/*.rules'],
+    ['check', '--quiet', '--no-color', 'a.rules', '--fail-on', 'never'],
+    ['check', '--color', 'a.rules', '--format', 'stylish'],
+    ['check', 'a.rules', '5'],
+  ].map((argv) => [argv.join(' '), argv] as const))('reads `%s` exactly as yargs does', async (_, argv) => {
+    const fast = fastCheckArgs(argv);
+    expect(fast).toBeDefined();
+    expect(fast).toEqual(await parseArgs(argv));
+  });
+
+  it.each([
+    ['fmt', 'a.rules'],
+    ['check', '--format', 'xml', 'a.rules'],
+    ['check', '--format'],
+    ['check', '--format=json', 'a.rules'],
+    ['check', '--quiet', 'true', 'a.rules'],
+    ['check', '--format', 'json', '--format', 'json', 'a.rules'],
+    ['check', '--', '-odd-name.rules'],
+    ['check', '--help'],
+    ['check', '--verbose', 'a.rules'],
+    ['check', '--docker-networks', 'n.json', 'a.rules'],
+    ['check', '--input-format', 'list', 'a.rules'],
+    ['check', '-q', 'a.rules'],
+  ].map((argv) => [argv.join(' '), argv] as const))('leaves `%s` to yargs', (_, argv) => {
+    expect(fastCheckArgs(argv)).toBeUndefined();
+  });
+});
