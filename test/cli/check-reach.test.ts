@@ -2,20 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, runJson } from './run-cli.js';
+import { dockerStateArgs, labCapture, runCli, runJson } from './run-cli.js';
 
-const capture = (scenario: string) => `fixtures/docker/${scenario}`;
-const stateArgs = (scenario: string) => [
-  '--docker-networks',
-  `${capture(scenario)}/networks.json`,
-  '--docker-containers',
-  `${capture(scenario)}/containers.json`,
-];
 const reachIds = (findings: readonly { ruleId: string }[]) => findings.map((finding) => finding.ruleId).filter((id) => id.startsWith('reach/'));
 
 describe('check joins the packet model when Docker state is given (real lab captures)', () => {
   it('proves the isolation gap that a deleted isolation rule opens, naming both networks', () => {
-    const { json, code } = runJson(['check', `${capture('broken-isolation-deleted')}/iptables.rules`, ...stateArgs('broken-isolation-deleted')]);
+    const { json, code } = runJson(['check', `${labCapture('broken-isolation-deleted')}/iptables.rules`, ...dockerStateArgs('broken-isolation-deleted')]);
     const gaps = json.findings.filter((finding) => finding.ruleId === 'reach/isolation-gap');
     expect(gaps).toHaveLength(1);
     expect(gaps[0]?.message).toMatch(/network "appnet" \(br-36785ab7e582\) can open connections to network "dbnet"/);
@@ -25,9 +18,9 @@ describe('check joins the packet model when Docker state is given (real lab capt
 
   it('reports the same reach findings as `iptlint reach` on the same host', () => {
     for (const scenario of ['broken-forward-policy-accept', 'broken-docker-user-hostport', 'multi-network']) {
-      const dump = `${capture(scenario)}/iptables.rules`;
-      const checked = runJson(['check', dump, ...stateArgs(scenario)]).json;
-      const reach = runCli(['reach', dump, ...stateArgs(scenario), '--format', 'json']);
+      const dump = `${labCapture(scenario)}/iptables.rules`;
+      const checked = runJson(['check', dump, ...dockerStateArgs(scenario)]).json;
+      const reach = runCli(['reach', dump, ...dockerStateArgs(scenario), '--format', 'json']);
       const reachFindings = (JSON.parse(reach.stdout) as { findings: { ruleId: string; span: { line: number } }[] }).findings;
       const fromCheck = checked.findings.filter((finding) => finding.ruleId.startsWith('reach/')).map((finding) => `${finding.ruleId}@${finding.line}`);
       expect(fromCheck.sort(), scenario).toEqual(reachFindings.map((finding) => `${finding.ruleId}@${finding.span.line}`).sort());
@@ -35,40 +28,40 @@ describe('check joins the packet model when Docker state is given (real lab capt
   });
 
   it('a healthy host has no isolation gap and no unexpected exposure', () => {
-    const { json } = runJson(['check', `${capture('multi-network')}/iptables.rules`, ...stateArgs('multi-network')]);
+    const { json } = runJson(['check', `${labCapture('multi-network')}/iptables.rules`, ...dockerStateArgs('multi-network')]);
     expect(reachIds(json.findings).filter((id) => id !== 'reach/direct-container-access')).toEqual([]);
   });
 
   it('FORWARD policy ACCEPT exposes unpublished ports', () => {
-    const { json } = runJson(['check', `${capture('broken-forward-policy-accept')}/iptables.rules`, ...stateArgs('broken-forward-policy-accept')]);
+    const { json } = runJson(['check', `${labCapture('broken-forward-policy-accept')}/iptables.rules`, ...dockerStateArgs('broken-forward-policy-accept')]);
     expect(reachIds(json.findings)).toContain('reach/unexpected-exposure');
   });
 
   it('IPv6 findings land in the ip6tables dump given beside the iptables one', () => {
-    const dir = capture('ipv6');
-    const { json } = runJson(['check', `${dir}/iptables.rules`, `${dir}/ip6tables.rules`, ...stateArgs('ipv6')]);
+    const dir = labCapture('ipv6');
+    const { json } = runJson(['check', `${dir}/iptables.rules`, `${dir}/ip6tables.rules`, ...dockerStateArgs('ipv6')]);
     const files = new Set(json.findings.filter((finding) => finding.ruleId.startsWith('reach/')).map((finding) => finding.file));
     expect(files).toEqual(new Set([`${dir}/iptables.rules`, `${dir}/ip6tables.rules`]));
   });
 
   it('--no-reach and a missing Docker state leave the packet model out', () => {
-    const dump = `${capture('broken-isolation-deleted')}/iptables.rules`;
-    expect(reachIds(runJson(['check', dump, ...stateArgs('broken-isolation-deleted'), '--no-reach']).json.findings)).toEqual([]);
+    const dump = `${labCapture('broken-isolation-deleted')}/iptables.rules`;
+    expect(reachIds(runJson(['check', dump, ...dockerStateArgs('broken-isolation-deleted'), '--no-reach']).json.findings)).toEqual([]);
     expect(reachIds(runJson(['check', dump]).json.findings)).toEqual([]);
   });
 
   it('inline suppressions and configured severities apply to reach/* findings too', () => {
     const dir = mkdtempSync(join(tmpdir(), 'iptlint-reach-'));
     try {
-      const lines = readFileSync(`${capture('broken-isolation-deleted')}/iptables.rules`, 'utf8').split('\n');
+      const lines = readFileSync(`${labCapture('broken-isolation-deleted')}/iptables.rules`, 'utf8').split('\n');
       lines.splice(17, 0, '# iptlint-disable-next-line reach/isolation-gap -- appnet and dbnet may talk (ticket 42)');
       writeFileSync(join(dir, 'iptables.rules'), lines.join('\n'));
-      const suppressed = runJson(['check', join(dir, 'iptables.rules'), ...stateArgs('broken-isolation-deleted')]).json;
+      const suppressed = runJson(['check', join(dir, 'iptables.rules'), ...dockerStateArgs('broken-isolation-deleted')]).json;
       expect(reachIds(suppressed.findings)).not.toContain('reach/isolation-gap');
       expect(suppressed.findings.map((finding) => finding.ruleId)).not.toContain('unused-suppression');
 
       writeFileSync(join(dir, '.iptlintrc.json'), JSON.stringify({ rules: { 'reach/direct-container-access': 'off', 'reach/isolation-gap': 'warning' } }));
-      const configured = runJson(['check', '--config', join(dir, '.iptlintrc.json'), `${capture('broken-isolation-deleted')}/iptables.rules`, ...stateArgs('broken-isolation-deleted')]).json;
+      const configured = runJson(['check', '--config', join(dir, '.iptlintrc.json'), `${labCapture('broken-isolation-deleted')}/iptables.rules`, ...dockerStateArgs('broken-isolation-deleted')]).json;
       expect(configured.findings.filter((finding) => finding.ruleId.startsWith('reach/')).map((finding) => `${finding.ruleId} ${finding.severity}`)).toEqual(['reach/isolation-gap warning']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -76,7 +69,7 @@ describe('check joins the packet model when Docker state is given (real lab capt
   });
 
   it('a bad --host-addr is a usage error naming the value', () => {
-    const result = runCli(['check', `${capture('multi-network')}/iptables.rules`, ...stateArgs('multi-network'), '--host-addr', 'bogus']);
+    const result = runCli(['check', `${labCapture('multi-network')}/iptables.rules`, ...dockerStateArgs('multi-network'), '--host-addr', 'bogus']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/not an address or ADDR\/BITS: "bogus"\nhint: check --host-addr/);
   });

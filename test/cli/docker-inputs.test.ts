@@ -2,25 +2,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, runJson, STACK_FRAME } from './run-cli.js';
+import { STACK_FRAME, dockerStateArgs, labCapture, runCli, runJson } from './run-cli.js';
 
-const capture = (scenario: string) => `fixtures/docker/${scenario}`;
-const stateArgs = (scenario: string) => [
-  '--docker-networks',
-  `${capture(scenario)}/networks.json`,
-  '--docker-containers',
-  `${capture(scenario)}/containers.json`,
-];
 
 describe('check with Docker state (real lab captures)', () => {
   it('a healthy host gives no Docker finding against its own inspect JSON', () => {
-    const { json, code } = runJson(['check', `${capture('multi-network')}/iptables.rules`, ...stateArgs('multi-network')]);
+    const { json, code } = runJson(['check', `${labCapture('multi-network')}/iptables.rules`, ...dockerStateArgs('multi-network')]);
     expect(json.findings.filter((finding) => finding.ruleId.startsWith('docker-'))).toEqual([]);
     expect(code).toBe(0);
   });
 
   it('a deleted isolation rule is reported with the network names', () => {
-    const { json, code } = runJson(['check', `${capture('broken-isolation-deleted')}/iptables.rules`, ...stateArgs('broken-isolation-deleted')]);
+    const { json, code } = runJson(['check', `${labCapture('broken-isolation-deleted')}/iptables.rules`, ...dockerStateArgs('broken-isolation-deleted')]);
     const isolation = json.findings.filter((finding) => finding.ruleId === 'docker-isolation');
     expect(isolation.length).toBeGreaterThan(0);
     expect(isolation.map((finding) => finding.message).join('\n')).toMatch(/network "(appnet|dbnet)"/);
@@ -28,14 +21,14 @@ describe('check with Docker state (real lab captures)', () => {
   });
 
   it('--verbose prints the generation and the rules that decided it', () => {
-    const result = runCli(['check', '--verbose', `${capture('multi-network')}/iptables.rules`, ...stateArgs('multi-network')]);
+    const result = runCli(['check', '--verbose', `${labCapture('multi-network')}/iptables.rules`, ...dockerStateArgs('multi-network')]);
     expect(result.stderr).toMatch(/Docker generation G2 \(18\.03\.1, 18\.05–27\.x\), decided by the dump/);
     expect(result.stderr).toMatch(/evidence: fixtures\/docker\/multi-network\/iptables\.rules:\d+:1: FORWARD jumps to DOCKER-ISOLATION-STAGE-1/);
     expect(result.stderr).toMatch(/expected state from inspect: 6 network\(s\): bridge \(docker0\), appnet/);
   });
 
   it('--docker-version overrides detection and a conflict is explained', () => {
-    const result = runCli(['check', '--verbose', '--docker-version', '28.5.2', `${capture('multi-network')}/iptables.rules`]);
+    const result = runCli(['check', '--verbose', '--docker-version', '28.5.2', `${labCapture('multi-network')}/iptables.rules`]);
     expect(result.stderr).toMatch(/Docker generation G3/);
     expect(result.stderr).toMatch(/note: /);
   });
@@ -48,7 +41,7 @@ describe('bad Docker state files', () => {
   it('a malformed networks file is a located error, exit 2, no stack trace', () => {
     const bad = join(dir, 'networks.json');
     writeFileSync(bad, '[{"Name": "appnet", "Driver": "bridge", "IPAM": {"Config": [{"Subnet": "not-a-cidr"}]}}]\n');
-    const result = runCli(['check', `${capture('multi-network')}/iptables.rules`, '--docker-networks', bad]);
+    const result = runCli(['check', `${labCapture('multi-network')}/iptables.rules`, '--docker-networks', bad]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(bad);
     expect(result.stderr).toMatch(/Subnet/);
@@ -56,13 +49,13 @@ describe('bad Docker state files', () => {
   });
 
   it('swapped inspect files are recognised', () => {
-    const result = runCli(['check', `${capture('multi-network')}/iptables.rules`, '--docker-networks', `${capture('multi-network')}/containers.json`]);
+    const result = runCli(['check', `${labCapture('multi-network')}/iptables.rules`, '--docker-networks', `${labCapture('multi-network')}/containers.json`]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/this is `docker inspect` \(container\) output/);
   });
 
   it('a version string that is not a version is refused', () => {
-    const result = runCli(['check', `${capture('multi-network')}/iptables.rules`, '--docker-version', 'latest']);
+    const result = runCli(['check', `${labCapture('multi-network')}/iptables.rules`, '--docker-version', 'latest']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/not a Docker version: "latest"/);
   });

@@ -31,6 +31,15 @@ export interface CliOptions {
 }
 
 /** Colour-related variables are cleared so each test states the environment it means. */
+/** A committed real-Docker lab capture, and the flags that give `check` its inspect JSON. */
+export const labCapture = (scenario: string): string => `fixtures/docker/${scenario}`;
+export const dockerStateArgs = (scenario: string): string[] => [
+  '--docker-networks',
+  `${labCapture(scenario)}/networks.json`,
+  '--docker-containers',
+  `${labCapture(scenario)}/containers.json`,
+];
+
 const NEUTRAL_ENV = { NO_COLOR: undefined, FORCE_COLOR: undefined, NODE_DISABLE_COLORS: undefined, IPTLINT_DEBUG: undefined };
 
 export function runCli(args: readonly string[], options: CliOptions = {}): CliResult {
@@ -56,7 +65,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): CliRe
  * Runs `main()` in this process with captured output: for test matrices where
  * spawning one Node per case would only repeat what the spawned tests prove.
  */
-export async function runMain(args: readonly string[], stdin = ''): Promise<CliResult> {
+export async function runMain(args: readonly string[], stdin = '', cwd = REPO): Promise<CliResult & { code: number }> {
   let stdout = '';
   let stderr = '';
   const code = await main([...args], {
@@ -64,7 +73,7 @@ export async function runMain(args: readonly string[], stdin = ''): Promise<CliR
     stderr: (text) => void (stderr += text),
     readStdin: async () => new TextEncoder().encode(stdin),
     stdinIsTTY: false,
-    cwd: REPO,
+    cwd,
     colorByDefault: false,
   });
   return { code, stdout, stderr };

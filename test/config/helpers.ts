@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+import { runMain } from '../cli/run-cli.js';
 
 export const EXAMPLE_DUMP = readFileSync(new URL('../../examples/docker-host.rules', import.meta.url), 'utf8');
 export const EXAMPLE_NETWORKS = readFileSync(new URL('../../examples/docker-host.networks.json', import.meta.url), 'utf8');
@@ -24,18 +24,8 @@ export interface Run {
 }
 
 /** `iptlint ARGS` in this process, with `cwd` as the working directory. */
-export async function iptlint(cwd: string, args: readonly string[], stdin = ''): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main([...args], {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    readStdin: async () => new TextEncoder().encode(stdin),
-    stdinIsTTY: false,
-    cwd,
-    colorByDefault: false,
-  });
-  return { code, stdout, stderr };
+export function iptlint(cwd: string, args: readonly string[], stdin = ''): Promise<Run> {
+  return runMain(args, stdin, cwd);
 }
 
 export interface JsonFinding {
