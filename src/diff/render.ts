@@ -1,9 +1,10 @@
 /** `iptlint diff` output: text for people, JSON (the DiffReport of types.ts) for tools. */
+import { stringifyJson } from '../formatters/json-text.js';
 import { neutralize } from '../formatters/terminal-text.js';
 import type { DiffChange, DiffReport } from './types.js';
 
 export function diffJson(report: DiffReport): string {
-  return JSON.stringify(report, null, 2) + '\n';
+  return stringifyJson(report, 2) + '\n';
 }
 
 export function renderDiff(report: DiffReport): string {

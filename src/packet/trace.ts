@@ -4,6 +4,7 @@
  * its verdict, the NAT rewrites, the output interface, and — for a NEW
  * packet that gets through — whether the reply gets back (the connection).
  */
+import { stringifyJson } from '../formatters/json-text.js';
 import type { Family } from '../../grammar/ast.js';
 import { protocolNumber } from '../model/protocols.js';
 import { formatAddr, parseAddress } from './address.js';
@@ -275,10 +276,10 @@ export async function* traceBatch(host: Host, lines: AsyncIterable<string>, opti
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TraceInputError('each line must be a JSON object');
       const unknown = Object.keys(parsed).filter((key) => !BATCH_KEYS.has(key));
       if (unknown.length > 0) throw new TraceInputError(`unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (expected ${[...BATCH_KEYS].join(' ')})`);
-      yield JSON.stringify({ line: number, ...tracePacket(host, parsed as TraceRequest, options) });
+      yield stringifyJson({ line: number, ...tracePacket(host, parsed as TraceRequest, options) });
     } catch (error) {
       if (!(error instanceof TraceInputError) && !(error instanceof SyntaxError)) throw error;
-      yield JSON.stringify({ line: number, error: error.message });
+      yield stringifyJson({ line: number, error: error.message });
     }
   }
 }
