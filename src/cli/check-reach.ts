@@ -32,7 +32,10 @@ export interface ReachOfChecks {
   reports: Map<string, ReachJson>;
 }
 
-function usable(entry: CheckedInput | undefined): entry is CheckedInput & { input: Extract<PreparedInput, { kind: 'parsed' }> } {
+/** A dump the packet model can reason about: parsed, without syntax errors. */
+type UsableInput = CheckedInput & { input: Extract<PreparedInput, { kind: 'parsed' }> };
+
+function usable(entry: CheckedInput | undefined): entry is UsableInput {
   return entry !== undefined && entry.input.kind === 'parsed' && !entry.linted.syntaxErrors;
 }
 
@@ -40,10 +43,10 @@ export function reachOfChecks(entries: readonly CheckedInput[], topology: ReachT
   const result: ReachOfChecks = { findings: new Map(), reports: new Map() };
   for (const entry of entries) {
     if (!usable(entry) || entry.input.parse.family !== 'ipv4' || !entry.docker) continue;
-    const ipv6 = entries.find((other) => other.group === entry.group && usable(other) && other.input.parse.family === 'ipv6');
+    const ipv6 = entries.find((other): other is UsableInput => other.group === entry.group && usable(other) && other.input.parse.family === 'ipv6');
     const analysis = lintedDockerAnalysis(entry.linted.analyses, entry.input.model, entry.docker);
     if (analysis.detection.generation === null) continue;
-    const host = buildHost(entry, usable(ipv6) ? ipv6 : undefined, analysis, topology);
+    const host = buildHost(entry, ipv6, analysis, topology);
     const report = analyzeReach(host);
     const findings = reachFindings(host, report);
     result.reports.set(entry.input.file, reachJson(report, findings));
@@ -57,8 +60,8 @@ export function reachOfChecks(entries: readonly CheckedInput[], topology: ReachT
 }
 
 function buildHost(
-  ipv4: CheckedInput & { input: Extract<PreparedInput, { kind: 'parsed' }> },
-  ipv6: (CheckedInput & { input: Extract<PreparedInput, { kind: 'parsed' }> }) | undefined,
+  ipv4: UsableInput,
+  ipv6: UsableInput | undefined,
   analysis: ReturnType<typeof lintedDockerAnalysis>,
   topology: ReachTopology,
 ) {

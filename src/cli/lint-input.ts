@@ -9,7 +9,7 @@
 import type { DumpFormat, Family, ParseResult } from '../../grammar/ast.js';
 import { parse } from '../../grammar/index.js';
 import type { DockerInputs } from '../docker/types.js';
-import { lintUnsuppressed } from '../engine/lint.js';
+import { lintUnsuppressed, withConfiguredSeverity } from '../engine/lint.js';
 import type { Finding, LintOptions } from '../engine/types.js';
 import { buildModel } from '../model/build.js';
 import type { Model } from '../model/types.js';
@@ -42,10 +42,7 @@ export function prepareInput(file: string, text: string, settings: ParseSettings
 /** `options`: the configuration's severities and rule options for this file. */
 export function lintPrepared(prepared: PreparedInput, docker: DockerInputs | undefined, options: Omit<LintOptions, 'inputs'> = {}): LintedInput {
   const analyses = new Map<string, unknown>();
-  if (prepared.kind === 'binary') {
-    const severity = options.severity?.[prepared.finding.ruleId];
-    return { findings: severity === 'off' ? [] : [severity === undefined ? prepared.finding : { ...prepared.finding, severity }], analyses, syntaxErrors: true };
-  }
+  if (prepared.kind === 'binary') return { findings: withConfiguredSeverity([prepared.finding], options.severity), analyses, syntaxErrors: true };
   const { parse: result, model } = prepared;
   const findings = lintUnsuppressed(model, { ...options, analyses, ...(docker ? { inputs: { docker } } : {}) });
   return { findings, analyses, syntaxErrors: findings.some((finding) => finding.category === 'syntax'), format: result.format, family: result.family };

@@ -6,7 +6,7 @@
  */
 import { lintedDockerAnalysis } from '../docker/index.js';
 import type { DockerInputs } from '../docker/types.js';
-import { compareFindings, suppressFindings } from '../engine/lint.js';
+import { compareFindings, suppressFindings, withConfiguredSeverity } from '../engine/lint.js';
 import type { Finding, LintOptions } from '../engine/types.js';
 import { formatters, type FormatterName } from '../formatters/index.js';
 import type { CheckedFileReport, FileReport } from '../formatters/types.js';
@@ -67,11 +67,7 @@ export function lintDumps(dumps: readonly DumpToLint[], docker: DockerInputs | u
   checked.forEach(({ input, linted }, index) => {
     const dump = prepared[index]?.dump as DumpToLint;
     if (linted.syntaxErrors) syntaxErrors = true;
-    const severity = dump.lintOptions?.severity;
-    const reachFindings = (reach?.findings.get(input.file) ?? []).flatMap((finding) => {
-      const configured = severity?.[finding.ruleId];
-      return configured === 'off' ? [] : [configured === undefined ? finding : { ...finding, severity: configured }];
-    });
+    const reachFindings = withConfiguredSeverity(reach?.findings.get(input.file) ?? [], dump.lintOptions?.severity);
     const all = [...linted.findings, ...reachFindings, ...(dump.extraFindings ?? [])];
     const findings = input.kind === 'parsed' ? suppressFindings(all, input.model, dump.lintOptions) : all.sort(compareFindings);
     const reachReport = reach?.reports.get(input.file);

@@ -111,12 +111,20 @@ export function lintParsed(model: Model, options: LintOptions = {}): Finding[] {
 
 /** lintParsed before the suppressions: for callers that add findings of their own (the packet model's) first. */
 export function lintUnsuppressed(model: Model, options: LintOptions = {}): Finding[] {
-  const syntax = parseErrorFindings(model.source).flatMap((finding) => {
-    const severity = options.severity?.[finding.ruleId];
-    if (severity === 'off') return [];
-    return [severity === undefined ? finding : { ...finding, severity }];
+  return [...withConfiguredSeverity(parseErrorFindings(model.source), options.severity), ...lint(model, options)];
+}
+
+/**
+ * Findings that no lint rule reported (parse errors, the packet model's, a
+ * binary input) with the severity configured for their id; `off` drops them.
+ */
+export function withConfiguredSeverity(findings: readonly Finding[], severity: LintOptions['severity']): Finding[] {
+  if (!severity) return [...findings];
+  return findings.flatMap((finding) => {
+    const configured = severity[finding.ruleId];
+    if (configured === 'off') return [];
+    return [configured === undefined ? finding : { ...finding, severity: configured }];
   });
-  return [...syntax, ...lint(model, options)];
 }
 
 /** Applies the dump's inline suppressions to all of its findings, and sorts them. */

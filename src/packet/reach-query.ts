@@ -16,7 +16,7 @@ import { containerAt } from './host.js';
 import { compactSet, describeAddrSet, describeNumSet, intersectSet, PORT_PROTOCOLS, subtractSet, type Box } from './packet-set.js';
 import { IntervalSet, PORTS } from './intervals.js';
 import type { Services } from './services.js';
-import type { TraceHop } from './trace.js';
+import { hops, type TraceHop } from './trace.js';
 
 export type ReachStatus = 'open' | 'partial' | 'closed' | 'depends';
 
@@ -176,16 +176,6 @@ export function pointOf(box: Box, family: Family, preferredAddresses: readonly b
     sport: ports ? pick(box.sport, [40000]) : 0,
     dport: ports ? pick(box.dport, PREFERRED_PORTS) : 0,
     icmp: box.icmp.first ?? 0,
-  });
-}
-
-function hops(steps: readonly TraceStep[] | null): TraceHop[] {
-  return (steps ?? []).map((step) => {
-    const hop: TraceHop = { table: step.table, chain: step.chain, action: step.action };
-    if (step.ruleNumber !== undefined) hop.rule = step.ruleNumber;
-    if (step.ruleLine !== undefined) hop.ruleLine = step.ruleLine;
-    if (step.ruleText !== undefined) hop.ruleText = step.ruleText;
-    return hop;
   });
 }
 

@@ -139,7 +139,8 @@ function normalize(request: TraceRequest): TraceResult['packet'] {
   return packet;
 }
 
-function hops(steps: readonly TraceStep[] | null): TraceHop[] {
+/** A flow's recorded steps as the hops of a trace (also a witness's request and reply paths). */
+export function hops(steps: readonly TraceStep[] | null): TraceHop[] {
   return (steps ?? []).map((step) => {
     const hop: TraceHop = { table: step.table, chain: step.chain, action: step.action };
     if (step.ruleNumber !== undefined) hop.rule = step.ruleNumber;
