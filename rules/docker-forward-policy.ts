@@ -1,4 +1,6 @@
-import type { LintRule } from '../src/engine/types.js';
+import type { LintRule, RuleContext } from '../src/engine/types.js';
+import type { Family } from '../grammar/ast.js';
+import type { Chain } from '../src/model/types.js';
 import { g2Example } from '../src/docker/doc-examples.js';
 import { policyCommand } from '../src/docker/fix-command.js';
 import { networkLabel } from '../src/docker/findings.js';
@@ -14,11 +16,19 @@ const rule: LintRule = {
     category: 'security',
     docs: {
       description:
-        "The filter FORWARD policy is DROP on a Docker host whose Docker generation relies on it (up to 27.x), or whose 28.x/29.x bridges lack the per-bridge DROP that replaced it.",
+        "The filter FORWARD policy is DROP on a Docker host whose Docker generation relies on it (up to 27.x), or whose 28.x/29.x bridges lack the per-bridge DROP that replaced it; on 28.x/29.x with every bridge protected, a policy of ACCEPT is reported at info level.",
       rationale:
-        "Up to Docker 27.x, nothing but the FORWARD policy stops direct routing to container addresses: with ACCEPT, every container port (published or not) is reachable from any host that routes to the bridge subnet — a neighbour on the LAN only needs `ip route add 172.17.0.0/16 via <host>`. Docker sets DROP itself when it enables forwarding; ACCEPT means forwarding was on before Docker started, or someone changed it.",
+        "Up to Docker 27.x, nothing but the FORWARD policy stops direct routing to container addresses: with ACCEPT, every container port (published or not) is reachable from any host that routes to the bridge subnet — a neighbour on the LAN only needs `ip route add 172.17.0.0/16 via <host>`. Docker sets DROP itself when it enables forwarding; ACCEPT means forwarding was on before Docker started, or someone changed it. From 28.x, a DROP rule per bridge in the DOCKER chain keeps container ports closed whatever the policy, so ACCEPT no longer exposes containers; it still makes the host forward any other traffic between its interfaces (a Docker host always has forwarding on). That is reported at info level: expected on a host that is meant to route, a hand edit to undo on any other.",
       bad: g2Example({ replace: ':FORWARD DROP [0:0]', with: ':FORWARD ACCEPT [0:0]' }),
       good: g2Example(),
+    },
+    options: {
+      hostRoutes: {
+        schema: { type: 'boolean' },
+        default: false,
+        description:
+          'This host is meant to route traffic other than Docker\'s (a router, a VPN gateway, a Kubernetes node): on Docker 28.x/29.x, a FORWARD policy of ACCEPT with every bridge protected is then expected and not reported. Exposed containers are reported whatever this option says.',
+      },
     },
   },
   check(context) {
@@ -38,7 +48,10 @@ const rule: LintRule = {
       );
       unprotected = exposed.filter((network) => missingDrop.has(network.name) || gatewayModeOf(network, analysis.family) === 'nat-unprotected');
     }
-    if (unprotected.length === 0) return;
+    if (unprotected.length === 0) {
+      if ((generation === 'G3' || generation === 'G4') && context.options['hostRoutes'] !== true) reportHostRouting(context, forward, analysis.family);
+      return;
+    }
     const subnets = unprotected.flatMap((network) => network.subnets.filter((subnet) => subnet.family === analysis.family).map((subnet) => subnet.cidr));
     const names = unprotected.map((network) => networkLabel(analysis, network.name)).join(', ');
     context.report({
@@ -48,5 +61,15 @@ const rule: LintRule = {
     });
   },
 };
+
+function reportHostRouting(context: RuleContext, forward: Chain, family: Family): void {
+  context.report({
+    severity: 'info',
+    message:
+      "FORWARD policy is ACCEPT: Docker's per-bridge DROP rules keep container ports closed, but this host forwards any other traffic between its interfaces. Docker 28+ sets DROP when it turns forwarding on itself, so ACCEPT means forwarding was on before Docker started, or the policy was changed by hand",
+    span: chainDeclarationSpan(forward),
+    fix: `${policyCommand(family, 'FORWARD', 'DROP')}   # first ACCEPT what this host must forward; if it is meant to route, set the rule option docker-forward-policy.hostRoutes instead`,
+  });
+}
 
 export default rule;

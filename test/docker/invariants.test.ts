@@ -9,6 +9,8 @@ import type { Finding } from '../../src/engine/types.js';
 import { bridge1, C1, DEFAULT_BRIDGE, writeAndLoad } from './inspect-data.js';
 import { describeFindings, driftFindings, edit, lintDocker, only, readListing, SHARED_DOCKER_RULES, sharedDataAvailable, type Edit } from './helpers.js';
 import type { DockerInputs } from '../../src/docker/types.js';
+import { checkText } from '../../src/engine/lint.js';
+import { dockerRules } from '../../rules/docker-index.js';
 
 const available = sharedDataAvailable('Docker invariant rules on real listings');
 
@@ -245,9 +247,21 @@ describe.skipIf(!available)('docker-forward-policy', () => {
     expect(only(run(G2, [{ replace: '-P FORWARD ACCEPT', with: '-P FORWARD DROP' }]), 'docker-forward-policy')).toEqual([]);
   });
   it('29.x relies on its per-bridge DROP; only a bridge without it is exposed', () => {
-    expect(only(run(G4, []), 'docker-forward-policy')).toEqual([]);
     const [finding] = only(run(G4, [{ remove: '-A DOCKER ! -i bridge1 -o bridge1 -j DROP' }]), 'docker-forward-policy');
+    expect(finding?.severity).toBe('warning');
     expect(finding?.message).toContain('network "bridge1"');
     expect(finding?.message).not.toContain('docker0');
+  });
+  it('29.x with every bridge protected and policy ACCEPT: an info that the host routes other traffic', () => {
+    const [finding, ...rest] = only(run(G4, []), 'docker-forward-policy');
+    expect(rest).toEqual([]);
+    expect(finding?.severity).toBe('info');
+    expect(finding?.message).toContain('this host forwards any other traffic between its interfaces');
+    expect(finding?.fix).toContain('iptables -t filter -P FORWARD DROP');
+  });
+  it('29.x with policy DROP, or a host meant to route: nothing to say', () => {
+    expect(only(run(G4, [{ replace: '-P FORWARD ACCEPT', with: '-P FORWARD DROP' }]), 'docker-forward-policy')).toEqual([]);
+    const { findings } = checkText(readListing(join(SHARED_DOCKER_RULES, G4)), { file: G4, rules: dockerRules, ruleOptions: { 'docker-forward-policy': { hostRoutes: true } } });
+    expect(only(findings, 'docker-forward-policy')).toEqual([]);
   });
 });
