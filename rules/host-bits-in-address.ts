@@ -1,7 +1,7 @@
 import type { Family } from '../grammar/ast.js';
 import type { LintRule } from '../src/engine/types.js';
 import { parseAddressPredicate } from '../src/model/predicates.js';
-import { ruleLines } from './lib/commands.js';
+import { ruleLinesWith } from './lib/commands.js';
 
 const rule: LintRule = {
   meta: {
@@ -20,7 +20,7 @@ const rule: LintRule = {
     const { family } = context.model;
     // Dumps repeat addresses on many rules; most have no host bits, so remember the answer per text.
     const clean = new Set<string>();
-    for (const { command, chain } of ruleLines(context.model)) {
+    for (const { command, chain } of ruleLinesWith(context.model, { base: ['source', 'destination'] })) {
       for (const part of command.rule.parts) {
         if (part.kind !== 'base' || (part.name !== 'source' && part.name !== 'destination')) continue;
         const value = part.values[0];
