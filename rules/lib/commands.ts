@@ -57,20 +57,31 @@ type RuleLineIndex = Record<PartKind, Map<string, number[]>>;
 export function ruleLinesWith(model: Model, wanted: Partial<Record<PartKind, Iterable<string>>>): readonly RuleLine[] {
   const lines = ruleLines(model);
   const index = ruleLineIndex(model, lines);
-  const positions: number[] = [];
+  let positions: readonly number[] = [];
   for (const kind of PART_KINDS) {
     for (const name of wanted[kind] ?? []) {
       const found = index[kind].get(name);
-      if (found) for (const position of found) positions.push(position);
+      if (found) positions = positions.length === 0 ? found : mergeAscending(positions, found);
     }
   }
-  positions.sort((a, b) => a - b);
-  const selected: RuleLine[] = [];
-  for (let i = 0; i < positions.length; i++) {
-    if (i > 0 && positions[i] === positions[i - 1]) continue;
-    selected.push(lines[positions[i] as number] as RuleLine);
-  }
+  const selected: RuleLine[] = new Array<RuleLine>(positions.length);
+  for (let i = 0; i < positions.length; i++) selected[i] = lines[positions[i] as number] as RuleLine;
   return selected;
+}
+
+/** The union of two ascending lists of distinct numbers, ascending and distinct. */
+function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+  const merged: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? (a[i] as number) : Infinity;
+    const y = j < b.length ? (b[j] as number) : Infinity;
+    if (x <= y) i++;
+    if (y <= x) j++;
+    merged.push(Math.min(x, y));
+  }
+  return merged;
 }
 
 function ruleLineIndex(model: Model, lines: readonly RuleLine[]): RuleLineIndex {
