@@ -1,5 +1,5 @@
 import type { LintRule } from '../src/engine/types.js';
-import { ruleLines } from './lib/commands.js';
+import { ruleLinesWith } from './lib/commands.js';
 
 const rule: LintRule = {
   meta: {
@@ -15,7 +15,7 @@ const rule: LintRule = {
     },
   },
   check(context) {
-    for (const { command, chain } of ruleLines(context.model)) {
+    for (const { command, chain } of ruleLinesWith(context.model, { match: ['state'] })) {
       for (const part of command.rule.parts) {
         if (part.kind !== 'match' || part.name.text !== 'state') continue;
         const options = part.options.map((o) => `${o.negation === 'none' ? '' : '! '}${o.name === 'state' ? '--ctstate' : o.optionWord.raw} ${o.values.map((v) => v.raw).join(' ')}`.trim());

@@ -1,6 +1,7 @@
+import type { Family } from '../grammar/ast.js';
 import type { LintRule } from '../src/engine/types.js';
 import { parseAddressPredicate } from '../src/model/predicates.js';
-import { ruleLines } from './lib/commands.js';
+import { ruleLinesWith } from './lib/commands.js';
 
 const rule: LintRule = {
   meta: {
@@ -19,11 +20,11 @@ const rule: LintRule = {
     const { family } = context.model;
     // Dumps repeat addresses on many rules; most have no host bits, so remember the answer per text.
     const clean = new Set<string>();
-    for (const { command, chain } of ruleLines(context.model)) {
+    for (const { command, chain } of ruleLinesWith(context.model, { base: ['source', 'destination'] })) {
       for (const part of command.rule.parts) {
         if (part.kind !== 'base' || (part.name !== 'source' && part.name !== 'destination')) continue;
         const value = part.values[0];
-        if (!value || clean.has(value.text)) continue;
+        if (!value || clean.has(value.text) || hasFullPrefix(value.text, family)) continue;
         const address = parseAddressPredicate(value.text, false, family);
         const widened = address.cidrs.filter((cidr) => cidr.hostBitsCleared);
         if (widened.length === 0) {
@@ -42,5 +43,16 @@ const rule: LintRule = {
     }
   },
 };
+
+/**
+ * A single address without a prefix, or with the full one (`/32`, `/128`),
+ * has no bits beyond its prefix: the common case of large dumps, answered
+ * without parsing the address.
+ */
+function hasFullPrefix(text: string, family: Family): boolean {
+  if (text.includes(',')) return false;
+  const slash = text.indexOf('/');
+  return slash < 0 || text.slice(slash + 1) === (family === 'ipv4' ? '32' : '128');
+}
 
 export default rule;

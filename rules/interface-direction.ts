@@ -32,8 +32,9 @@ const rule: LintRule = {
         const hooks = reach.hooksOf(chain.name);
         if (hooks.length === 0) continue;
         for (const r of chain.rules) {
-          for (const option of r.baseOptions) {
-            if (option.name !== 'in-interface' && option.name !== 'out-interface') continue;
+          // The rule's parts, not `r.baseOptions`: that getter builds a new array on each call.
+          for (const option of r.command.rule?.parts ?? []) {
+            if (option.kind !== 'base' || (option.name !== 'in-interface' && option.name !== 'out-interface')) continue;
             if (hooks.every((hook) => WITHOUT[option.name as InterfaceOption].includes(hook))) {
               reportOption(context, tableName, chain, r, option, option.name, hooks);
             }

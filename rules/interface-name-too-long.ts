@@ -1,5 +1,5 @@
 import type { LintRule } from '../src/engine/types.js';
-import { ruleLines } from './lib/commands.js';
+import { ruleLinesWith } from './lib/commands.js';
 
 /** IFNAMSIZ (16) includes the terminating NUL. */
 const MAX_LENGTH = 15;
@@ -18,7 +18,7 @@ const rule: LintRule = {
     },
   },
   check(context) {
-    for (const { command, chain } of ruleLines(context.model)) {
+    for (const { command, chain } of ruleLinesWith(context.model, { base: ['in-interface', 'out-interface'] })) {
       for (const part of command.rule.parts) {
         if (part.kind !== 'base' || (part.name !== 'in-interface' && part.name !== 'out-interface')) continue;
         const value = part.values[0];

@@ -1,7 +1,7 @@
 import type { RuleSpec } from '../grammar/ast.js';
 import { EXTENSIONS } from '../grammar/extensions-data.js';
 import type { LintRule } from '../src/engine/types.js';
-import { ruleLines, type RuleLine } from './lib/commands.js';
+import { ruleLinesWith, type RuleLine } from './lib/commands.js';
 
 /** `comment` → [`comment`]: only extensions that have mandatory options, by kind. */
 function mandatoryOptions(kind: string): Map<string, string[]> {
@@ -29,7 +29,7 @@ const rule: LintRule = {
   },
   check(context) {
     const { tables } = context.model;
-    const lines = ruleLines(context.model);
+    const lines = ruleLinesWith(context.model, { match: MANDATORY_MATCH.keys(), target: MANDATORY_TARGET.keys() });
     for (let l = 0; l < lines.length; l++) {
       const { table, command, chain } = lines[l] as RuleLine;
       const parts = command.rule.parts;

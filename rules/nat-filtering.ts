@@ -1,5 +1,5 @@
 import type { LintRule } from '../src/engine/types.js';
-import { chainDeclarations, commandLines, ruleLines } from './lib/commands.js';
+import { chainDeclarations, commandLines, ruleLinesWith } from './lib/commands.js';
 
 const rule: LintRule = {
   meta: {
@@ -16,7 +16,7 @@ const rule: LintRule = {
   },
   check(context) {
     const { model } = context;
-    for (const { table, command, chain } of ruleLines(model)) {
+    for (const { table, command, chain } of ruleLinesWith(model, { target: ['DROP'] })) {
       const target = command.rule.parts.find((p) => p.kind === 'target');
       if (table !== 'nat' || target?.via !== 'jump' || target.name.text !== 'DROP') continue;
       context.report({

@@ -1,6 +1,6 @@
 import type { LintRule } from '../src/engine/types.js';
 import { protocolNumber } from '../src/model/protocols.js';
-import { ruleLines } from './lib/commands.js';
+import { ruleLinesWith } from './lib/commands.js';
 
 /** IPv6 extension headers: `-p` sees only the last header, so these never match (ip6tables warns). */
 const IPV6_EXTENSION_HEADERS: ReadonlyMap<number, string> = new Map([
@@ -25,7 +25,7 @@ const rule: LintRule = {
   },
   check(context) {
     const ipv6 = context.model.family === 'ipv6';
-    for (const { command, chain } of ruleLines(context.model)) {
+    for (const { command, chain } of ruleLinesWith(context.model, { base: ['protocol'] })) {
       for (const part of command.rule.parts) {
         if (part.kind !== 'base' || part.name !== 'protocol') continue;
         const value = part.values[0];

@@ -1,13 +1,16 @@
 import type { BaseOption, RuleSpec, Span } from '../grammar/ast.js';
 import { protocolNumber } from '../src/model/protocols.js';
 import type { LintRule } from '../src/engine/types.js';
-import { ruleLines } from './lib/commands.js';
+import { ruleLinesWith } from './lib/commands.js';
 
 /** Protocol matches and the protocol number the kernel requires for them (`xt_match.proto`). */
 const MATCH_PROTOCOL: Readonly<Record<string, number>> = { tcp: 6, udp: 17, dccp: 33, sctp: 132 };
 /** Protocols with ports: what multiport and the port part of NAT targets need. */
 const PORT_PROTOCOLS: ReadonlySet<number> = new Set([6, 17, 33, 132, 136]);
 const PORT_PROTOCOL_NAMES = 'tcp, udp, udplite, sctp or dccp';
+
+/** The targets this rule checks: the port-carrying options of targetPortOption(), and TPROXY. */
+const PORT_TARGETS: readonly string[] = ['REDIRECT', 'MASQUERADE', 'DNAT', 'SNAT', 'TPROXY'];
 
 /** Target options that carry ports only together with a port-bearing protocol. */
 function targetPortOption(target: string, option: string, value: string): boolean {
@@ -32,7 +35,8 @@ const rule: LintRule = {
     },
   },
   check(context) {
-    for (const { command, chain } of ruleLines(context.model)) {
+    const wanted = { match: [...Object.keys(MATCH_PROTOCOL), 'multiport'], target: PORT_TARGETS };
+    for (const { command, chain } of ruleLinesWith(context.model, wanted)) {
       const protocol = protocolOf(command.rule);
       const number = protocol && protocol.negation === 'none' ? protocolNumber(protocol.values[0]?.text ?? '') : null;
       // Only rules with a finding need these texts: built on demand, not for every rule.

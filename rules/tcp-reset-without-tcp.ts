@@ -1,6 +1,6 @@
 import type { LintRule } from '../src/engine/types.js';
 import { protocolNumber } from '../src/model/protocols.js';
-import { ruleLines } from './lib/commands.js';
+import { ruleLinesWith } from './lib/commands.js';
 
 const rule: LintRule = {
   meta: {
@@ -16,7 +16,7 @@ const rule: LintRule = {
     },
   },
   check(context) {
-    for (const { command, chain } of ruleLines(context.model)) {
+    for (const { command, chain } of ruleLinesWith(context.model, { target: ['REJECT'] })) {
       const target = command.rule.parts.find((p) => p.kind === 'target');
       if (target?.name.text !== 'REJECT') continue;
       const option = target.options.find((o) => o.name === 'reject-with');

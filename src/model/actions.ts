@@ -46,7 +46,8 @@ export function classifyTarget(target: TargetSpec | undefined, chainExists: (nam
 
 /** The rule ends traversal of its chain for every packet that reaches it. */
 export function endsChainUnconditionally(rule: Rule): boolean {
-  if (!rule.unconditional) return false;
   const action = rule.action;
-  return action.kind === 'verdict' || action.kind === 'goto' || (action.kind === 'extension' && action.terminal);
+  // The action first: `unconditional` computes the rule's predicates, which most rules never need.
+  const terminates = action.kind === 'verdict' || action.kind === 'goto' || (action.kind === 'extension' && action.terminal);
+  return terminates && rule.unconditional;
 }

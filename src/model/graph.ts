@@ -53,73 +53,48 @@ export interface JumpCycle {
 /**
  * One cycle per strongly connected component that contains a loop (Tarjan's
  * algorithm, iterative). Listing every elementary cycle could be exponential;
- * breaking the one reported shows the next on the following run. Chains are
- * numbered by declaration order and the bookkeeping lives in arrays indexed by
- * that number: one map lookup per edge instead of several per step.
+ * breaking the one reported shows the next on the following run. The
+ * bookkeeping lives in typed arrays indexed by chain number (chainGraph).
  */
 export function findCycles(model: Model, table: string): JumpCycle[] {
-  const order = model.tables.get(table)?.chainOrder ?? [];
-  const position = new Map(order.map((chain, i) => [chain, i]));
-  const names = order.slice();
-  const idOf = (chain: string): number => {
-    let id = position.get(chain);
-    if (id === undefined) {
-      id = names.length;
-      position.set(chain, id);
-      names.push(chain);
-    }
-    return id;
-  };
-  const tableEdges = model.edges.get(table);
-  const edgesOf = (id: number): readonly JumpEdge[] => tableEdges?.get(names[id] as string) ?? NO_EDGES;
+  const graph = chainGraph(model, table);
+  const { names, ids: position } = graph;
+  const chainCount = names.length;
   /** Visit number of each chain (-1: not visited yet), its low link, and whether it is on the SCC stack. */
-  const index: number[] = [];
-  const low: number[] = [];
-  const onStack: boolean[] = [];
-  const visit = (id: number): void => {
-    while (index.length <= id) {
-      index.push(-1);
-      low.push(-1);
-      onStack.push(false);
-    }
-  };
-  visit(names.length - 1);
+  const index = new Int32Array(chainCount).fill(-1);
+  const low = new Int32Array(chainCount);
+  const onStack = new Uint8Array(chainCount);
   const sccStack: number[] = [];
   const cycles: JumpCycle[] = [];
-  // The depth-first path as parallel stacks: chain, next edge to follow, that chain's edges.
+  // The depth-first path as parallel stacks: chain and the next of its edges to follow.
   const pathChain: number[] = [];
   const pathNext: number[] = [];
-  const pathEdges: (readonly JumpEdge[])[] = [];
   let counter = 0;
   const enter = (id: number): void => {
     index[id] = counter;
     low[id] = counter++;
     sccStack.push(id);
-    onStack[id] = true;
+    onStack[id] = 1;
     pathChain.push(id);
-    pathNext.push(0);
-    pathEdges.push(edgesOf(id));
+    pathNext.push(graph.firstEdge[id] as number);
   };
 
-  for (let root = 0; root < order.length; root++) {
+  for (let root = 0; root < chainCount; root++) {
     if ((index[root] as number) >= 0) continue;
     enter(root);
     while (pathChain.length > 0) {
       const top = pathChain.length - 1;
       const id = pathChain[top] as number;
-      const edges = pathEdges[top] as readonly JumpEdge[];
       const next = pathNext[top] as number;
-      if (next < edges.length) {
+      if (next < (graph.firstEdge[id + 1] as number)) {
         pathNext[top] = next + 1;
-        const to = idOf((edges[next] as JumpEdge).to);
-        visit(to);
+        const to = graph.edgeTarget[next] as number;
         if ((index[to] as number) < 0) enter(to);
         else if (onStack[to]) low[id] = Math.min(low[id] as number, index[to] as number);
         continue;
       }
       pathChain.pop();
       pathNext.pop();
-      pathEdges.pop();
       if (top > 0) {
         const parent = pathChain[top - 1] as number;
         low[parent] = Math.min(low[parent] as number, low[id] as number);
@@ -128,8 +103,8 @@ export function findCycles(model: Model, table: string): JumpCycle[] {
       if (sccStack[sccStack.length - 1] === id) {
         // A single chain (the common case) only loops through a jump to itself.
         sccStack.pop();
-        onStack[id] = false;
-        const self = edges.find((edge) => edge.to === names[id]);
+        onStack[id] = 0;
+        const self = graph.edgesOf(id).find((edge) => edge.to === names[id]);
         if (self) cycles.push({ chains: [names[id] as string], edges: [self] });
         continue;
       }
@@ -137,7 +112,7 @@ export function findCycles(model: Model, table: string): JumpCycle[] {
       let member: number;
       do {
         member = sccStack.pop() as number;
-        onStack[member] = false;
+        onStack[member] = 0;
         component.add(names[member] as string);
       } while (member !== id);
       const cycle = cycleWithin(model, table, component, position);
@@ -194,20 +169,23 @@ const NO_HOOKS: readonly Hook[] = Object.freeze([]);
 export function hookReachability(model: Model, table: string): HookReachability {
   const tableChains = model.tables.get(table)?.chains;
   const tableEdges = model.edges.get(table);
+  const graph = chainGraph(model, table);
   const hooks = builtinChainsOf(table).filter((hook) => tableChains?.has(hook));
-  const masks = new Map<string, number>();
+  const masks = new Uint8Array(graph.names.length);
+  const queue = new Int32Array(graph.names.length);
   hooks.forEach((hook, i) => {
     const bit = 1 << i;
-    masks.set(hook, (masks.get(hook) ?? 0) | bit);
-    const queue: string[] = [hook];
-    for (let head = 0; head < queue.length; head++) {
-      const edges = tableEdges?.get(queue[head] as string) ?? NO_EDGES;
-      for (let e = 0; e < edges.length; e++) {
-        const to = (edges[e] as JumpEdge).to;
-        const mask = masks.get(to) ?? 0;
+    const start = graph.ids.get(hook) as number;
+    masks[start] = (masks[start] as number) | bit;
+    queue[0] = start;
+    for (let head = 0, tail = 1; head < tail; head++) {
+      const from = queue[head] as number;
+      for (let e = graph.firstEdge[from] as number, end = graph.firstEdge[from + 1] as number; e < end; e++) {
+        const to = graph.edgeTarget[e] as number;
+        const mask = masks[to] as number;
         if (mask & bit) continue;
-        masks.set(to, mask | bit);
-        queue.push(to);
+        masks[to] = mask | bit;
+        queue[tail++] = to;
       }
     }
   });
@@ -231,8 +209,9 @@ export function hookReachability(model: Model, table: string): HookReachability 
   };
   return {
     hooksOf(chain) {
-      const mask = masks.get(chain);
-      if (mask === undefined) return NO_HOOKS;
+      const id = graph.ids.get(chain);
+      const mask = id === undefined ? 0 : (masks[id] as number);
+      if (mask === 0) return NO_HOOKS;
       let list = listsByMask.get(mask);
       if (!list) listsByMask.set(mask, (list = Object.freeze(hooks.filter((_, i) => mask & (1 << i)))));
       return list;
@@ -245,4 +224,44 @@ export function hookReachability(model: Model, table: string): HookReachability 
       return path.reverse();
     },
   };
+}
+
+/**
+ * A table's jump graph with chains numbered in declaration order (every edge
+ * leads to a declared chain: the model only keeps resolved jumps as edges) and
+ * the edges in compressed rows: the targets of chain `id` are
+ * `edgeTarget[firstEdge[id] .. firstEdge[id + 1])`. Graph walks over numbers
+ * and typed arrays instead of a map lookup per edge; built once per model and table.
+ */
+export interface ChainGraph {
+  names: readonly string[];
+  ids: ReadonlyMap<string, number>;
+  firstEdge: Int32Array;
+  edgeTarget: Int32Array;
+  edgesOf(id: number): readonly JumpEdge[];
+}
+
+const chainGraphs = new WeakMap<Model, Map<string, ChainGraph>>();
+
+export function chainGraph(model: Model, table: string): ChainGraph {
+  let graphs = chainGraphs.get(model);
+  if (!graphs) chainGraphs.set(model, (graphs = new Map()));
+  let graph = graphs.get(table);
+  if (!graph) graphs.set(table, (graph = buildChainGraph(model, table)));
+  return graph;
+}
+
+function buildChainGraph(model: Model, table: string): ChainGraph {
+  const names = model.tables.get(table)?.chainOrder ?? [];
+  const ids = new Map<string, number>();
+  for (let i = 0; i < names.length; i++) ids.set(names[i] as string, i);
+  const tableEdges = model.edges.get(table);
+  const edgeLists: (readonly JumpEdge[])[] = names.map((name) => tableEdges?.get(name) ?? NO_EDGES);
+  const firstEdge = new Int32Array(names.length + 1);
+  for (let i = 0; i < names.length; i++) firstEdge[i + 1] = (firstEdge[i] as number) + (edgeLists[i] as readonly JumpEdge[]).length;
+  const edgeTarget = new Int32Array(firstEdge[names.length] as number);
+  for (let i = 0, e = 0; i < names.length; i++) {
+    for (const edge of edgeLists[i] as readonly JumpEdge[]) edgeTarget[e++] = ids.get(edge.to) as number;
+  }
+  return { names, ids, firstEdge, edgeTarget, edgesOf: (id) => edgeLists[id] as readonly JumpEdge[] };
 }
