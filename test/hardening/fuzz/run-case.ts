@@ -10,6 +10,7 @@ import { parse, print } from '../../../grammar/index.js';
 import { decodeDump } from '../../../src/cli/decode.js';
 import { lintPrepared, prepareInput } from '../../../src/cli/lint-input.js';
 import { main } from '../../../src/cli/main.js';
+import { sourceLines } from '../../../src/engine/source-lines.js';
 import type { Finding } from '../../../src/engine/types.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../../../src/input-limit.js';
 import { formatterNames, formatters } from '../../../src/formatters/index.js';
@@ -49,9 +50,10 @@ function spanProblem(span: Span, lines: readonly string[], offsets: readonly num
   return undefined;
 }
 
-function lineOffsets(lines: readonly string[]): number[] {
+/** Where each line starts in the text; line 1 after a BOM, which is not a column (src/engine/source-lines.ts). */
+function lineOffsets(lines: readonly string[], bom: boolean): number[] {
   const offsets: number[] = [];
-  let at = 0;
+  let at = bom ? 1 : 0;
   for (const line of lines) {
     offsets.push(at);
     at += line.length + 1;
@@ -60,10 +62,12 @@ function lineOffsets(lines: readonly string[]): number[] {
 }
 
 function findingProblems(findings: readonly Finding[], file: string, text: string): string[] {
-  const lines = text.split('\n');
-  const offsets = lineOffsets(lines);
+  const lines = sourceLines(text);
+  const offsets = lineOffsets(lines, text.charCodeAt(0) === 0xfeff);
   const problems: string[] = [];
   for (const finding of findings) {
+    // The one finding about the BOM itself points at it: offset 0, shown at 1:1.
+    if (finding.ruleId === 'syntax/bom' && finding.span.offset === 0 && finding.span.line === 1 && finding.span.column === 1) continue;
     if (finding.ruleId.startsWith('internal')) problems.push(`${finding.ruleId} at ${finding.span.line}:${finding.span.column}: ${finding.message}`);
     if (finding.file !== file) problems.push(`${finding.ruleId}: file ${JSON.stringify(finding.file)} instead of ${JSON.stringify(file)}`);
     for (const span of [finding.span, ...(finding.related ?? []).map((related) => related.span)]) {
