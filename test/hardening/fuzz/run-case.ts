@@ -93,7 +93,11 @@ function apiProblems(file: string, bytes: Uint8Array, reprint: boolean): { probl
   const reports = [{ status: 'checked' as const, file, source: text, findings: linted.findings }];
   for (const name of formatterNames) {
     const output = formatters[name](reports, { color: name === 'stylish', tool: TOOL });
-    if (typeof output !== 'string' || output.length === 0) problems.push(`formatter ${name} printed nothing`);
+    if (name === 'github') {
+      // One workflow command per finding, and none for a clean file (README, Output formats).
+      const commands = output === '' ? 0 : output.split('\n').length - 1;
+      if (commands !== linted.findings.length) problems.push(`formatter github printed ${commands} commands for ${linted.findings.length} findings`);
+    } else if (output.length === 0) problems.push(`formatter ${name} printed nothing`);
   }
   JSON.parse(formatters.json(reports, { color: false, tool: TOOL }));
   if (reprint && prepared.kind === 'parsed') {
