@@ -62,10 +62,12 @@ describe('fuzz regressions', () => {
     ...[27776, 28420, 32893, 45662, 87871].map((index) => ({ seed: 20261128, index, what: 'bridge name or port starting with "-"' })),
     ...[26395, 61435].map((index) => ({ seed: 20261128, index, what: 'UTF-8 BOM' })),
     ...[159, 182].map((index) => ({ seed: 7, index, what: 'no findings: the github format prints no command' })),
+    { seed: 20261201, index: 5782, what: 'a 34 KB unknown option: "did you mean" computed edit distances to every option' },
   ];
   it.each(reported)('seed $seed case $index ($what) passes', async ({ seed, index }) => {
     const { name, bytes } = materialize(generateCase(seed, index, corpus.length), corpus);
     const outcome = await runCase(name, bytes, { cli: true, reprint: true });
     expect(outcome.problems).toEqual([]);
+    expect(outcome.overBudget).toBeUndefined();
   }, 60_000);
 });
