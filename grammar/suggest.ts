@@ -20,9 +20,15 @@ export function closestNames(wanted: string, candidates: Iterable<string>, limit
   const threshold = Math.max(2, Math.floor(wanted.length / 3));
   const scored: { name: string; score: number }[] = [];
   for (const name of new Set(candidates)) {
-    const distance = editDistance(wanted, name);
     const prefixRelated = wanted.length >= 3 && (name.startsWith(wanted) || wanted.startsWith(name));
-    if (distance <= threshold || prefixRelated) scored.push({ name, score: prefixRelated ? Math.min(distance, 1) : distance });
+    if (prefixRelated) {
+      scored.push({ name, score: name === wanted ? 0 : 1 });
+      continue;
+    }
+    // The distance is at least the length difference: skip the quadratic table (a 100 KB word costs seconds).
+    if (Math.abs(wanted.length - name.length) > threshold) continue;
+    const distance = editDistance(wanted, name);
+    if (distance <= threshold) scored.push({ name, score: distance });
   }
   scored.sort((x, y) => x.score - y.score || x.name.localeCompare(y.name));
   return scored.slice(0, limit).map((entry) => entry.name);

@@ -7,7 +7,7 @@ import { networkLabel } from '../src/docker/findings.js';
 import { chainDeclarationSpan, chainOf } from '../src/docker/model-access.js';
 import { activeDockerAnalysis } from '../src/docker/rule-context.js';
 import { gatewayModeOf } from '../src/docker/expected-rules.js';
-import { capturesOfText } from '../src/docker/templates.js';
+import { capturesOfShape } from '../src/docker/templates.js';
 
 const rule: LintRule = {
   meta: {
@@ -43,7 +43,7 @@ const rule: LintRule = {
       // 28.x/29.x protect each bridge with `DOCKER ! -i BR -o BR -j DROP`; only bridges without it depend on the policy.
       const missingDrop = new Set(
         analysis.missing
-          .filter((entry) => capturesOfText(entry.expected.table, entry.expected.shapes[0] ?? '')?.templateId === 'docker-unpublished-drop')
+          .filter((entry) => (entry.expected.ruleShapes[0] && capturesOfShape(entry.expected.table, entry.expected.ruleShapes[0])?.templateId) === 'docker-unpublished-drop')
           .map((entry) => entry.expected.network),
       );
       unprotected = exposed.filter((network) => missingDrop.has(network.name) || gatewayModeOf(network, analysis.family) === 'nat-unprotected');

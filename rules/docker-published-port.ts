@@ -3,7 +3,7 @@ import { g2Example } from '../src/docker/doc-examples.js';
 import { addRuleCommand, deleteRuleCommand } from '../src/docker/fix-command.js';
 import { describeRule, misconfiguredOf, missingOf, networkLabel, reportMissing, reportUnexpected } from '../src/docker/findings.js';
 import { activeDockerAnalysis } from '../src/docker/rule-context.js';
-import { capturesOfText } from '../src/docker/templates.js';
+import { capturesOfShape } from '../src/docker/templates.js';
 import type { ClassifiedRule, DockerAnalysis, PortDisagreement } from '../src/docker/types.js';
 
 const FIELDS: [string, string][] = [
@@ -18,7 +18,7 @@ const FIELDS: [string, string][] = [
 
 function differences(pair: PortDisagreement): string {
   const want = pair.missing.expected;
-  const expected = capturesOfText(want.table, want.shapes[0] ?? '')?.captures ?? {};
+  const expected = (want.ruleShapes[0] && capturesOfShape(want.table, want.ruleShapes[0])?.captures) ?? {};
   const actual = pair.actual.captures;
   const seen = new Set<string>();
   const parts: string[] = [];

@@ -5,20 +5,24 @@
  *   npm run fuzz -- --cases 100000 [--seed 1] [--workers 2] [--hang-ms 30000] [--heap-mb 1024]
  *                   [--cli-every 16] [--reprint-every 4]   (every n-th case also runs the CLI / the reprint check)
  *   npm run fuzz -- --seed 1 --replay 4711     run one case and print it
+ *   npm run fuzz -- --cases 100000 --seed 1 --largest 10   list the largest inputs of a run, without running them
  *
  * A crash is a case that threw, reported an internal error, produced a
  * finding located outside the input, broke print idempotence or invalid JSON,
- * or ran out of heap; a hang is a case still running after --hang-ms (its
- * worker is terminated); a slow case took longer than the per-KB time budget
- * of test/hardening/fuzz/run-case.ts (counted apart: on a loaded machine that
- * can be the machine). Exits 1 when there was any crash, hang or slow case.
+ * or ran out of heap. A slow case took longer than its time budget
+ * (test/hardening/fuzz/run-case.ts: 250 ms + 2 ms per KB per pass, plus 1 ms
+ * per finding, times the load per core). A hang is a case still running after
+ * the longer of --hang-ms and 5 times the budget of a case of its size with
+ * every pass, counted from its start, with its findings once it is linted, at
+ * the load of that moment (its worker is terminated). Exits 1 when there was
+ * any crash, hang or slow case.
  */
 import { Worker } from 'node:worker_threads';
 import { seedCorpus } from '../test/hardening/fuzz/corpus.js';
 import { generateCase } from '../test/hardening/fuzz/generate.js';
 import { materialize } from '../test/hardening/fuzz/mutations.js';
-import { runCase } from '../test/hardening/fuzz/run-case.js';
-import type { WorkerReply } from '../test/hardening/fuzz/worker.js';
+import { loadFactor, MAX_PASSES, runCase, timeBudgetMs } from '../test/hardening/fuzz/run-case.js';
+import type { WorkerReply, WorkerStart } from '../test/hardening/fuzz/worker.js';
 
 interface Settings {
   cases: number;
@@ -29,6 +33,7 @@ interface Settings {
   cliEvery: number;
   reprintEvery: number;
   replay?: number;
+  largest?: number;
 }
 
 function readSettings(argv: readonly string[]): Settings {
@@ -42,12 +47,13 @@ function readSettings(argv: readonly string[]): Settings {
     '--cli-every': 'cliEvery',
     '--reprint-every': 'reprintEvery',
     '--replay': 'replay',
+    '--largest': 'largest',
   };
   for (let i = 0; i < argv.length; i++) {
     const key = numeric[argv[i] as string];
     const value = Number(argv[i + 1]);
     if (key === undefined || !Number.isSafeInteger(value) || value < 0) {
-      throw new Error(`usage: fuzz.ts [--cases N] [--seed N] [--workers N] [--hang-ms N] [--heap-mb N] [--cli-every N] [--reprint-every N] [--replay INDEX] (bad: ${argv[i]} ${argv[i + 1] ?? ''})`);
+      throw new Error(`usage: fuzz.ts [--cases N] [--seed N] [--workers N] [--hang-ms N] [--heap-mb N] [--cli-every N] [--reprint-every N] [--replay INDEX] [--largest N] (bad: ${argv[i]} ${argv[i + 1] ?? ''})`);
     }
     settings[key] = value;
     i++;
@@ -116,7 +122,21 @@ async function replay(settings: Settings, index: number): Promise<number> {
   const outcome = await runCase(name, bytes, { cli: true, reprint: true });
   console.log(`${outcome.milliseconds.toFixed(1)} ms, ${outcome.findings} findings`);
   for (const problem of outcome.problems) console.log(`problem: ${problem}`);
+  if (outcome.overBudget) console.log(`over time budget: ${outcome.overBudget}`);
   return outcome.problems.length > 0 ? 1 : 0;
+}
+
+/** The `count` largest inputs among the run's cases: generated and materialized, not run. */
+function largest(settings: Settings, count: number): number {
+  const corpus = seedCorpus();
+  const sizes: { index: number; bytes: number; name: string }[] = [];
+  for (let index = 0; index < settings.cases; index++) {
+    const { name, bytes } = materialize(generateCase(settings.seed, index, corpus.length), corpus);
+    sizes.push({ index, bytes: bytes.length, name });
+  }
+  sizes.sort((a, b) => b.bytes - a.bytes);
+  for (const { index, bytes, name } of sizes.slice(0, count)) console.log(`case ${index}: ${(bytes / 2 ** 20).toFixed(2)} MB (${name})`);
+  return 0;
 }
 
 function run(settings: Settings): Promise<Stats> {
@@ -160,14 +180,28 @@ function run(settings: Settings): Promise<Stats> {
       const send = (): void => {
         if (next >= settings.cases) return finish();
         current = next++;
-        clearTimeout(watchdog);
-        watchdog = setTimeout(() => {
-          fail('hang', `no result after ${settings.hangMs} ms`);
-          finish();
-        }, settings.hangMs);
+        startedAt = performance.now();
+        arm(settings.hangMs);
         worker.postMessage({ index: current });
       };
-      worker.on('message', (reply: WorkerReply) => {
+      let startedAt = 0;
+      /** (Re)sets the watchdog to fire `limit` ms after the case was sent. */
+      const arm = (limit: number): void => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(
+          () => {
+            fail('hang', `no result after ${limit.toFixed(0)} ms`);
+            finish();
+          },
+          Math.max(0, limit - (performance.now() - startedAt)),
+        );
+      };
+      worker.on('message', (message: WorkerReply | WorkerStart) => {
+        if ('started' in message) {
+          arm(Math.max(settings.hangMs, 5 * timeBudgetMs(message.bytes, MAX_PASSES, message.findings)));
+          return;
+        }
+        const reply = message;
         stats.add(reply);
         if (stats.done - lastReport >= 5000) {
           lastReport = stats.done;
@@ -188,8 +222,10 @@ function run(settings: Settings): Promise<Stats> {
 async function mainFuzz(): Promise<number> {
   const settings = readSettings(process.argv.slice(2));
   if (settings.replay !== undefined) return replay(settings, settings.replay);
+  if (settings.largest !== undefined) return largest(settings, settings.largest);
   const corpus = seedCorpus();
-  console.log(`fuzz: ${settings.cases} cases, seed ${settings.seed}, ${settings.workers} worker(s), ${corpus.length} seed chunks, heap cap ${settings.heapMb} MB, hang after ${settings.hangMs} ms`);
+  console.log(`fuzz: ${settings.cases} cases, seed ${settings.seed}, ${settings.workers} worker(s), ${corpus.length} seed chunks, heap cap ${settings.heapMb} MB, ` +
+      `hang after ${settings.hangMs} ms or 5 time budgets, load factor now ${loadFactor().toFixed(1)}`);
   const stats = await run(settings);
   console.log(stats.line());
   for (const failure of stats.failures.slice(0, 50)) {

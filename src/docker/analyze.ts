@@ -16,7 +16,7 @@ import { templateFits } from './templates.js';
 import { describeBinding, expectedRules, gatewayModeOf } from './expected-rules.js';
 import { inferState, isDnatTemplate } from './infer-state.js';
 import { placeForRule } from './model-access.js';
-import { shapeKey, shapeOfRule, shapeOfText } from './rule-shape.js';
+import { shapeKey, shapeOfRule } from './rule-shape.js';
 import type {
   ClassifiedRule,
   DockerAnalysis,
@@ -241,7 +241,7 @@ class RuleIndex {
 }
 
 function expectedKeys(expected: ExpectedRule): string[] {
-  return expected.shapes.map((shape) => shapeKey(expected.table, shapeOfText(shape)));
+  return expected.ruleShapes.map((shape) => shapeKey(expected.table, shape));
 }
 
 function pairDisagreements(missing: readonly MissingRule[], unexpected: readonly UnexpectedRule[], classified: readonly ClassifiedRule[]): PortDisagreement[] {
@@ -250,7 +250,8 @@ function pairDisagreements(missing: readonly MissingRule[], unexpected: readonly
   for (const entry of missing) {
     const want = entry.expected;
     if (want.invariant !== 'published-port' || want.incomplete || !want.binding) continue;
-    const wantedTemplate = shapeOfText(want.shapes[0] ?? '');
+    const wantedTemplate = want.ruleShapes[0];
+    if (!wantedTemplate) continue;
     const candidate = unexpected.find((other) => {
       if (other.paired || other.classified.invariant !== 'published-port' || other.classified.network !== want.network) return false;
       const shape = shapeOfRule(other.classified.rule);
@@ -268,7 +269,7 @@ function pairDisagreements(missing: readonly MissingRule[], unexpected: readonly
   // Inferred state: a DNAT whose ACCEPT names another address/port shows up as two half-published ports.
   for (const entry of missing) {
     const want = entry.expected;
-    if (usedMissing.has(entry) || want.invariant !== 'published-port' || !want.binding || !want.shapes[0]?.includes('-j ACCEPT')) continue;
+    if (usedMissing.has(entry) || want.invariant !== 'published-port' || !want.binding || want.ruleShapes[0]?.target !== 'ACCEPT') continue;
     const orphan = missing.find(
       (other) =>
         !usedMissing.has(other) &&
@@ -276,7 +277,7 @@ function pairDisagreements(missing: readonly MissingRule[], unexpected: readonly
         other.expected.incomplete === true &&
         other.expected.network === want.network &&
         other.expected.binding?.protocol === want.binding?.protocol &&
-        other.expected.shapes[0]?.includes('-j DNAT'),
+        other.expected.ruleShapes[0]?.target === 'DNAT',
     );
     if (!orphan) continue;
     const actual = classified.find((rule) => rule.templateId === 'port-accept' && rule.container === orphan.expected.container);

@@ -5,7 +5,7 @@
  */
 import type { Family } from '../../grammar/ast.js';
 import { familyOfAddress, hostCidr, isLoopbackAddress, isUnspecified, natAddress } from './address.js';
-import { fillTemplate } from './rule-shape.js';
+import { fillShape, fillTemplate } from './rule-shape.js';
 import { templateById } from './templates.js';
 import type {
   DaemonSettings,
@@ -53,6 +53,7 @@ function makeEmitter(family: Family, out: ExpectedRule[]): Emit {
       table: first.table,
       chain: first.shape.chain,
       shapes: shapes.map((shape) => shape.replace(/\{SUBNET\}/g, '<subnet>').replace(/\{HPORT\}/g, '<host-port>')),
+      ruleShapes: templates.map((template) => fillShape(template.shape, values)),
       family,
       purpose,
       ...(incomplete ? { incomplete: true } : {}),

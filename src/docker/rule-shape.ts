@@ -155,6 +155,7 @@ function canonicalValue(name: string, value: string): string {
 }
 
 function matchOptionName(match: string, option: string): string {
+  // A template's `-m {PROTO}` is one of the port matches once filled in.
   if (PORT_MATCHES.has(match) || PLACEHOLDER.test(match)) {
     if (option === 'dport' || option === 'destination-port') return 'dport';
     if (option === 'sport' || option === 'source-port') return 'sport';
@@ -211,7 +212,11 @@ function computeShape(rule: Rule): RuleShape {
 
 /**
  * The shape of a rule written as `iptables -S` text (`-A CHAIN [!] -x v … -j T --opt v`).
- * Only for Docker's own rule templates: values never start with `-`, nothing is quoted.
+ * Only for Docker's own rule templates, which are constants: values never start
+ * with `-`, nothing is quoted, and `{NAME}` placeholders stand only for values (and for the
+ * port match of `-m {PROTO}`, which the shape names `dport`/`sport`).
+ * A template filled with values from a dump or a state file is never read back
+ * as text (a bridge named `-x` would be read as an option): see `fillShape`.
  */
 export function shapeOfText(text: string): RuleShape {
   let shape = TEXT_SHAPES.get(text);
@@ -228,7 +233,11 @@ const TEXT_SHAPES = new Map<string, RuleShape>();
 function computeTextShape(text: string): RuleShape {
   const words = text.trim().split(/\s+/);
   if (words[0] !== '-A' || words[1] === undefined) throw new Error(`rule template must start with -A CHAIN: ${text}`);
-  const chain = words[1];
+  const plainName = (word: string): string => {
+    if (hasPlaceholder(word)) throw new Error(`placeholder ${word} in a chain, target or option name of template: ${text}`);
+    return word;
+  };
+  const chain = plainName(words[1]);
   const conditions: ShapeCondition[] = [];
   const targetOptions: ShapeCondition[] = [];
   let target = '';
@@ -249,11 +258,11 @@ function computeTextShape(text: string): RuleShape {
     }
     if (word === '-m') {
       const module = words[i++] ?? '';
-      currentMatch = PLACEHOLDER.test(module) ? module : module.toLowerCase();
+      currentMatch = hasPlaceholder(module) ? module : module.toLowerCase();
       continue;
     }
     if (word === '-j') {
-      target = words[i++] ?? '';
+      target = plainName(words[i++] ?? '');
       inTarget = true;
       continue;
     }
@@ -263,7 +272,7 @@ function computeTextShape(text: string): RuleShape {
       const value = name === 'f' ? '' : takeValues();
       conditions.push({ name, negated, value: canonicalValue(name, value) });
     } else if (word.startsWith('--')) {
-      const option = word.slice(2);
+      const option = plainName(word.slice(2));
       const value = takeValues();
       if (inTarget) targetOptions.push({ name: option, negated, value: canonicalValue(option, value) });
       else if (currentMatch !== null) {
@@ -346,6 +355,18 @@ function matchValue(pattern: string, value: string, captures: Record<string, str
     captures[name] = captured;
   }
   return true;
+}
+
+/**
+ * The shape of a template filled with `values`: each placeholder of a condition
+ * or target option value is replaced, then the value is put in canonical
+ * spelling, exactly as for a rule of the dump. Values are data, whatever they
+ * look like (`-x`, spaces, quotes); nothing is parsed again.
+ */
+export function fillShape(template: RuleShape, values: Record<string, string>): RuleShape {
+  const fill = (condition: ShapeCondition): ShapeCondition =>
+    hasPlaceholder(condition.value) ? { ...condition, value: canonicalValue(condition.name, fillTemplate(condition.value, values)) } : condition;
+  return { chain: template.chain, conditions: template.conditions.map(fill), target: template.target, targetOptions: template.targetOptions.map(fill) };
 }
 
 /** Replaces `{NAME}` placeholders in a template text. Unknown names stay as they are. */

@@ -177,9 +177,8 @@ export function templateById(id: string): CompiledTemplate {
   return template;
 }
 
-/** The placeholder values of a concrete rule text, read back through the first template it fits. */
-export function capturesOfText(table: string, text: string): { templateId: string; captures: Record<string, string> } | undefined {
-  const shape = shapeOfText(text);
+/** The placeholder values of a concrete rule shape, read back through the first template it fits. */
+export function capturesOfShape(table: string, shape: RuleShape): { templateId: string; captures: Record<string, string> } | undefined {
   for (const template of COMPILED) {
     if (template.table !== table || template.shape.chain !== shape.chain) continue;
     const captures = matchShape(template.shape, shape);

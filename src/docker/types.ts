@@ -5,6 +5,7 @@
  */
 import type { Family, Span } from '../../grammar/ast.js';
 import type { Model, Rule } from '../model/types.js';
+import type { RuleShape } from './rule-shape.js';
 
 /**
  * The shapes Docker's bridge driver has given its iptables rules
@@ -174,8 +175,10 @@ export interface ExpectedRule {
   invariant: InvariantId;
   table: string;
   chain: string;
-  /** Accepted shapes, canonical first: `-A CHAIN …` texts. */
+  /** Accepted shapes, canonical first: `-A CHAIN …` texts, for messages and fix commands. */
   shapes: string[];
+  /** The same shapes, filled in from the templates' shapes (never read back from the texts above). */
+  ruleShapes: RuleShape[];
   family: Family;
   network?: string;
   container?: string;

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Finding } from './types.js';
+import { sourceLines } from './source-lines.js';
 
 const VOLATILE: readonly [RegExp, string][] = [
   // Messages point at other lines ("after Docker's DNAT (line 63)"), which move with the finding.
@@ -35,7 +36,7 @@ export function normalizeForFingerprint(text: string): string {
  * `:N` when the same hash occurs more than once (N counts from 1 in order).
  */
 export function fingerprintFindings(findings: readonly Finding[], source: string): string[] {
-  const lines = source.split('\n');
+  const lines = sourceLines(source);
   const seen = new Map<string, number>();
   return findings.map((finding) => {
     const line = lines[finding.span.line - 1] ?? '';

@@ -8,6 +8,7 @@ import type { Span } from '../../grammar/ast.js';
 import { stringifyJson } from './json-text.js';
 import { fingerprintFindings } from '../engine/fingerprint.js';
 import { compareFindings } from '../engine/lint.js';
+import { sourceLines } from '../engine/source-lines.js';
 import { artifactUri, srcrootUri, SRCROOT, type ArtifactUri } from './artifact-uri.js';
 import { ruleCatalog, type CatalogEntry } from './rule-catalog.js';
 import { sarifRuleDescriptor, unlistedRuleDescriptor, type SarifLevel, type SarifRule } from './sarif-rules.js';
@@ -158,7 +159,7 @@ function artifactLocation(uri: ArtifactUri): SarifArtifactLocation {
 function fileResults(report: CheckedFileReport, location: SarifArtifactLocation, rules: RuleTable): SarifResult[] {
   const findings = [...report.findings].sort(compareFindings);
   const fingerprints = fingerprintFindings(findings, report.source);
-  const lines = report.source.split('\n');
+  const lines = sourceLines(report.source);
   return findings.map((finding, i) => {
     const related = (finding.related ?? []).map(
       (note, n): SarifLocation => ({

@@ -61,11 +61,6 @@ export function sourceExcerpt(lines: readonly string[], span: Span): Excerpt | u
   return { lineNumber: span.line, code, marker: ' '.repeat(indent) + '^' + '~'.repeat(width - 1) };
 }
 
-/** Lines as the parser counts them: split on LF only, so a CR stays visible as `\r`. */
-export function splitLines(source: string): string[] {
-  return source.split('\n');
-}
-
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }

@@ -12,7 +12,8 @@
  */
 import { createPalette, type Palette } from './palette.js';
 import { compareFindings } from '../engine/lint.js';
-import { sourceExcerpt, splitLines } from './source-excerpt.js';
+import { sourceLines } from '../engine/source-lines.js';
+import { sourceExcerpt } from './source-excerpt.js';
 import { summarize, type Summary } from './summary.js';
 import { neutralize } from './terminal-text.js';
 import type { CheckedFileReport, Finding, Formatter } from './types.js';
@@ -22,7 +23,7 @@ export const formatStylish: Formatter = (reports, options) => {
   const blocks: string[] = [];
   for (const report of reports) {
     if (report.status !== 'checked' || report.findings.length === 0) continue;
-    const lines = splitLines(report.source);
+    const lines = sourceLines(report.source);
     for (const finding of [...report.findings].sort(compareFindings)) blocks.push(formatFinding(report, lines, finding, palette));
   }
   blocks.push(summaryLine(summarize(reports), palette));

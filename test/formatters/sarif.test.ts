@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
 import { fingerprintFindings } from '../../src/engine/fingerprint.js';
+import { sourceLines } from '../../src/engine/source-lines.js';
 import { REACH_RULES } from '../../src/packet/reach-findings.js';
 import { FINGERPRINT_KEY, toSarifLog, type SarifLog } from '../../src/formatters/sarif.js';
 import { REPO, runCli, runMain } from '../cli/run-cli.js';
@@ -73,7 +74,7 @@ describe('sarif formatter on real findings', () => {
         const location = result.locations[0]?.physicalLocation;
         const artifact = run.artifacts[location?.artifactLocation.index ?? -1];
         expect(artifact?.location.uri).toBe(location?.artifactLocation.uri);
-        const lines = readFileSync(join(REPO, location?.artifactLocation.uri ?? ''), 'utf8').split('\n');
+        const lines = sourceLines(readFileSync(join(REPO, location?.artifactLocation.uri ?? ''), 'utf8'));
         expect(location?.region?.snippet?.text).toBe(lines[(location?.region?.startLine ?? 0) - 1]);
       }
     }

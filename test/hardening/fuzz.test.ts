@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from '../../grammar/index.js';
 import { seedCorpus } from './fuzz/corpus.js';
+import { generateCase } from './fuzz/generate.js';
 import { fuzzCaseArbitrary, materialize, type FuzzCase } from './fuzz/mutations.js';
 import { runCase } from './fuzz/run-case.js';
 
@@ -55,4 +56,18 @@ describe('fuzz regressions', () => {
       expect(errors.map((error) => error.code)).toContain('syntax/binary');
     }
   });
+
+  // Every case a long run (`npm run fuzz`) reported, replayed as it was generated.
+  const reported: { seed: number; index: number; what: string }[] = [
+    ...[27776, 28420, 32893, 45662, 87871].map((index) => ({ seed: 20261128, index, what: 'bridge name or port starting with "-"' })),
+    ...[26395, 61435].map((index) => ({ seed: 20261128, index, what: 'UTF-8 BOM' })),
+    ...[159, 182].map((index) => ({ seed: 7, index, what: 'no findings: the github format prints no command' })),
+    { seed: 20261201, index: 5782, what: 'a 34 KB unknown option: "did you mean" computed edit distances to every option' },
+  ];
+  it.each(reported)('seed $seed case $index ($what) passes', async ({ seed, index }) => {
+    const { name, bytes } = materialize(generateCase(seed, index, corpus.length), corpus);
+    const outcome = await runCase(name, bytes, { cli: true, reprint: true });
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.overBudget).toBeUndefined();
+  }, 60_000);
 });

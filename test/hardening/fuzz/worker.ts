@@ -14,6 +14,13 @@ export interface WorkerRequest {
   index: number;
 }
 
+/** Sent before a case runs and again once it is linted, so the watchdog can give it time in proportion to its size. */
+export interface WorkerStart {
+  started: number;
+  bytes: number;
+  findings: number;
+}
+
 export interface WorkerReply {
   index: number;
   name: string;
@@ -36,7 +43,9 @@ await runCase('warm-up', (corpus[0] as { bytes: Uint8Array }).bytes, { cli: true
 port.on('message', (request: WorkerRequest) => {
   const fuzzCase = generateCase(seed, request.index, corpus.length);
   const { name, bytes } = materialize(fuzzCase, corpus);
-  void runCase(name, bytes, { cli: request.index % cliEvery === 0, reprint: request.index % reprintEvery === 0 }).then((outcome) => {
+  const progress = (findings: number): void => port.postMessage({ started: request.index, bytes: bytes.length, findings } satisfies WorkerStart);
+  progress(0);
+  void runCase(name, bytes, { cli: request.index % cliEvery === 0, reprint: request.index % reprintEvery === 0, onLinted: progress }).then((outcome) => {
     const reply: WorkerReply = {
       index: request.index,
       name,
