@@ -2,7 +2,7 @@ import type { LintRule, RuleContext } from '../src/engine/types.js';
 import type { Rule } from '../src/model/types.js';
 import { g2Example } from '../src/docker/doc-examples.js';
 import { addRuleCommand, deleteRuleCommand } from '../src/docker/fix-command.js';
-import { describeRule, misconfiguredOf, missingOf, networkLabel, reportMissing, reportUnexpected } from '../src/docker/findings.js';
+import { describeRule, ruleWords, misconfiguredOf, missingOf, networkLabel, reportMissing, reportUnexpected } from '../src/docker/findings.js';
 import { jumpsTo, rulesOf } from '../src/docker/model-access.js';
 import { activeDockerAnalysis } from '../src/docker/rule-context.js';
 import type { ClassifiedRule, DockerAnalysis } from '../src/docker/types.js';
@@ -20,7 +20,7 @@ function checkRulesAfterReturn(context: RuleContext, analysis: DockerAnalysis): 
       context.report({
         message: `${networkLabel(analysis, entry.network)}: isolation rule \`${describeRule(entry)}\` comes after \`-A ${chain} -j RETURN\` (line ${ret.span.line}) and never runs, so the network is not isolated`,
         span: entry.rule.span,
-        fix: `${deleteRuleCommand(analysis.family, entry.rule)} && ${addRuleCommand(analysis.family, 'filter', describeRule(entry), ret.index + 1)}`,
+        fix: `${deleteRuleCommand(analysis.family, entry.rule)} && ${addRuleCommand(analysis.family, 'filter', ruleWords(entry), ret.index + 1)}`,
         related: [{ message: 'the RETURN that ends the chain', span: ret.span }],
       });
     }
@@ -53,7 +53,7 @@ function checkAcceptsBeforeIsolation(context: RuleContext, analysis: DockerAnaly
     context.report({
       message: `${networkLabel(analysis, entry.network)}: \`${describeRule(entry)}\` accepts traffic from the bridge before \`-j ${gate.jump.action.kind === 'jump' ? gate.jump.action.chain : ''}\` (line ${gate.jump.span.line}), so containers on it reach other Docker networks despite isolation`,
       span: entry.rule.span,
-      fix: `${deleteRuleCommand(analysis.family, entry.rule)} && ${addRuleCommand(analysis.family, 'filter', describeRule(entry))}`,
+      fix: `${deleteRuleCommand(analysis.family, entry.rule)} && ${addRuleCommand(analysis.family, 'filter', ruleWords(entry))}`,
       related: [{ message: 'the isolation jump it should follow', span: gate.jump.span }],
     });
   }

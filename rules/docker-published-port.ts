@@ -1,7 +1,7 @@
 import type { LintRule, RuleContext } from '../src/engine/types.js';
 import { g2Example } from '../src/docker/doc-examples.js';
 import { addRuleCommand, deleteRuleCommand } from '../src/docker/fix-command.js';
-import { describeRule, misconfiguredOf, missingOf, networkLabel, reportMissing, reportUnexpected } from '../src/docker/findings.js';
+import { describeRule, ruleWords, misconfiguredOf, missingOf, networkLabel, reportMissing, reportUnexpected } from '../src/docker/findings.js';
 import { activeDockerAnalysis } from '../src/docker/rule-context.js';
 import { capturesOfShape } from '../src/docker/templates.js';
 import type { ClassifiedRule, DockerAnalysis, PortDisagreement } from '../src/docker/types.js';
@@ -54,7 +54,7 @@ function checkAcceptAfterDrop(context: RuleContext, analysis: DockerAnalysis): v
     context.report({
       message: `${networkLabel(analysis, accept.network)}${accept.container ? `, container "${accept.container}"` : ''}: the published-port ACCEPT \`${describeRule(accept)}\` comes after \`${describeRule(drop)}\` (line ${drop.rule.span.line}) and never matches: the port is unreachable`,
       span: accept.rule.span,
-      fix: `${deleteRuleCommand(analysis.family, accept.rule)} && ${addRuleCommand(analysis.family, 'filter', describeRule(accept), 1)}`,
+      fix: `${deleteRuleCommand(analysis.family, accept.rule)} && ${addRuleCommand(analysis.family, 'filter', ruleWords(accept), 1)}`,
       related: [{ message: "the bridge's DROP that shadows it", span: drop.rule.span }],
     });
   }

@@ -2,8 +2,8 @@ import type { LintRule } from '../src/engine/types.js';
 import type { Rule } from '../src/model/types.js';
 import { g2Example } from '../src/docker/doc-examples.js';
 import { networkLabel } from '../src/docker/findings.js';
-import { iptablesCommand } from '../src/docker/fix-command.js';
-import { ruleSpecText, rulesOf } from '../src/docker/model-access.js';
+import { replaceRuleCommand } from '../src/docker/fix-command.js';
+import { ruleSpecText, ruleSpecWords, rulesOf } from '../src/docker/model-access.js';
 import { activeDockerAnalysis } from '../src/docker/rule-context.js';
 import type { ClassifiedRule } from '../src/docker/types.js';
 
@@ -17,9 +17,17 @@ function destinationPorts(rule: Rule): number[] {
 }
 
 /** `-p tcp -m tcp --dport 8080 -j DROP` → `-p tcp -m conntrack --ctorigdstport 8080 -j DROP`. */
-function withOriginalPort(spec: string, port: number): string {
-  return spec.replace(new RegExp(`(?:-m (?:tcp|udp|sctp) )?--dport ${port}(?=\\s|$)`), `-m conntrack --ctorigdstport ${port}`);
+const PORT_MATCHES = new Set(['tcp', 'udp', 'sctp']);
+
+/** The rule's words with `[-m tcp|udp|sctp] --dport PORT` turned into `-m conntrack --ctorigdstport PORT`. */
+function withOriginalPort(words: readonly string[], port: number): string[] {
+  const at = words.findIndex((word, i) => (word === '--dport' || word === '--destination-port') && words[i + 1] === String(port));
+  if (at < 0) return [...words];
+  const withMatch = at >= 2 && words[at - 2] === '-m' && PORT_MATCHES.has(words[at - 1] ?? '');
+  const start = withMatch ? at - 2 : at;
+  return [...words.slice(0, start), '-m', 'conntrack', '--ctorigdstport', String(port), ...words.slice(at + 2)];
 }
+
 
 const rule: LintRule = {
   meta: {
@@ -51,7 +59,7 @@ const rule: LintRule = {
         context.report({
           message: `DOCKER-USER rule ${user.index + 1} matches --dport ${port}, the published host port, but FORWARD sees these packets after Docker's DNAT (line ${mapped[0]?.rule.span.line ?? '?'}) with destination ${targets}: the rule never matches and port ${port} stays open`,
           span: user.span,
-          fix: `${iptablesCommand(analysis.family)} -t filter -R DOCKER-USER ${user.index + 1} ${withOriginalPort(ruleSpecText(user), port)}`,
+          fix: replaceRuleCommand(analysis.family, 'filter', 'DOCKER-USER', user.index + 1, withOriginalPort(ruleSpecWords(user), port)),
           related: mapped.map((entry) => ({ message: `DNAT of host port ${port}`, span: entry.rule.span })),
         });
       }

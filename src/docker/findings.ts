@@ -5,7 +5,7 @@
  */
 import type { RuleContext, Severity } from '../engine/types.js';
 import { addRuleCommand, deleteRuleCommand, newChainCommand } from './fix-command.js';
-import { hasChain, ruleSpecText } from './model-access.js';
+import { hasChain, ruleSpecText, ruleSpecWords } from './model-access.js';
 import type { ClassifiedRule, DockerAnalysis, InvariantId, MissingRule, UnexpectedRule } from './types.js';
 
 /** `network "web" (br-3af4c2d1e5f6)`, or `network "bridge1"` when the bridge has the network's name. */
@@ -51,6 +51,11 @@ export function reportMissing(context: RuleContext, analysis: DockerAnalysis, mi
 
 export function describeRule(classified: ClassifiedRule): string {
   return `-A ${classified.rule.chain} ${ruleSpecText(classified.rule)}`;
+}
+
+/** The rule as `-A CHAIN spec` words, as iptables reads them (for fix commands). */
+export function ruleWords(classified: ClassifiedRule): string[] {
+  return ['-A', classified.rule.chain, ...ruleSpecWords(classified.rule)];
 }
 
 export function reportUnexpected(context: RuleContext, analysis: DockerAnalysis, unexpected: UnexpectedRule, lead: string, severity?: Severity): void {

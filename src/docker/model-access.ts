@@ -1,5 +1,5 @@
 /** Small read helpers over the model that the Docker audit uses everywhere. */
-import type { Span } from '../../grammar/ast.js';
+import type { Span, Word } from '../../grammar/ast.js';
 import type { Chain, Model, Rule } from '../model/types.js';
 
 export function chainOf(model: Model, table: string, name: string): Chain | undefined {
@@ -40,31 +40,37 @@ export function placeForRule(model: Model, table: string, chain: string): Span {
   return first?.span ?? START;
 }
 
-/** The rule specification as written (everything after `-A CHAIN`), for `-D` fix hints. */
-export function ruleSpecText(rule: Rule): string {
+/** The rule's words after `-A CHAIN`, as written (`raw`, quotes kept) or as iptables reads them (`text`). */
+export function ruleSpecWords(rule: Rule, form: 'raw' | 'text' = 'text'): string[] {
   const words: string[] = [];
+  const word = (entry: Word): string => entry[form];
   for (const part of rule.command.rule?.parts ?? []) {
     if (part.kind === 'base') {
       if (part.negation === 'prefix') words.push('!');
-      words.push(part.optionWord.raw);
+      words.push(word(part.optionWord));
       if (part.negation === 'infix') words.push('!');
-      words.push(...part.values.map((value) => value.raw));
+      words.push(...part.values.map(word));
     } else if (part.kind === 'match') {
-      if (part.matchWord) words.push(part.matchWord.raw, part.name.raw);
+      if (part.matchWord) words.push(word(part.matchWord), word(part.name));
       for (const option of part.options) {
         if (option.negation === 'prefix') words.push('!');
-        words.push(option.optionWord.raw);
+        words.push(word(option.optionWord));
         if (option.negation === 'infix') words.push('!');
-        words.push(...option.values.map((value) => value.raw));
+        words.push(...option.values.map(word));
       }
     } else {
-      words.push(part.jumpWord.raw, part.name.raw);
+      words.push(word(part.jumpWord), word(part.name));
       for (const option of part.options) {
         if (option.negation === 'prefix') words.push('!');
-        words.push(option.optionWord.raw);
-        words.push(...option.values.map((value) => value.raw));
+        words.push(word(option.optionWord));
+        words.push(...option.values.map(word));
       }
     }
   }
-  return words.join(' ');
+  return words;
+}
+
+/** The rule specification as written (everything after `-A CHAIN`), for messages. */
+export function ruleSpecText(rule: Rule): string {
+  return ruleSpecWords(rule, 'raw').join(' ');
 }
