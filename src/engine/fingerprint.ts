@@ -38,14 +38,23 @@ export function normalizeForFingerprint(text: string): string {
 export function fingerprintFindings(findings: readonly Finding[], source: string): string[] {
   const lines = sourceLines(source);
   const seen = new Map<string, number>();
+  // Many findings can share one long line (a rule repeating an option 2,000 times): mask it once.
+  const normalizedLines = new Map<number, string>();
+  const normalizedLine = (number: number): string => {
+    let text = normalizedLines.get(number);
+    if (text === undefined) {
+      text = normalizeForFingerprint(lines[number - 1] ?? '');
+      normalizedLines.set(number, text);
+    }
+    return text;
+  };
   return findings.map((finding) => {
-    const line = lines[finding.span.line - 1] ?? '';
     const hash = createHash('sha256')
       .update(finding.ruleId)
       .update('\0')
       .update(normalizeForFingerprint(finding.message))
       .update('\0')
-      .update(normalizeForFingerprint(line))
+      .update(normalizedLine(finding.span.line))
       .digest('hex')
       .slice(0, 32);
     const count = (seen.get(hash) ?? 0) + 1;

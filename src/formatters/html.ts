@@ -97,22 +97,49 @@ ${networks ? `<dt>Docker networks</dt><dd>${h(networks)}</dd>` : ''}
 </table>`;
 }
 
+/** The dump's lines, each escaped and split into words once however many findings point at it. */
+class SourceView {
+  private readonly escaped = new Map<number, string | undefined>();
+  private readonly words = new Map<number, ReadonlySet<string>>();
+
+  constructor(private readonly lines: readonly string[]) {}
+
+  /** Line `number` (1-based) as HTML text, or undefined past the end. */
+  html(number: number): string | undefined {
+    if (!this.escaped.has(number)) {
+      const line = this.lines[number - 1];
+      this.escaped.set(number, line === undefined ? undefined : h(line));
+    }
+    return this.escaped.get(number);
+  }
+
+  wordsOf(number: number): ReadonlySet<string> {
+    let words = this.words.get(number);
+    if (!words) this.words.set(number, (words = new Set(splitWords(this.lines[number - 1] ?? ''))));
+    return words;
+  }
+}
+
+function splitWords(text: string): string[] {
+  return text.split(/[\s(),:]+/);
+}
+
 /** `network "appnet"` in the message, else a network whose bridge the message or the rule names. */
-function networkOf(finding: Finding, lines: readonly string[], networks: DumpFacts['networks']): string | undefined {
+function networkOf(finding: Finding, view: SourceView, networks: DumpFacts['networks']): string | undefined {
   const named = /network "([^"]+)"/.exec(finding.message)?.[1];
   if (named !== undefined) return named;
-  const line = lines[finding.span.line - 1] ?? '';
-  const words = new Set(`${finding.message} ${line}`.split(/[\s(),:]+/));
-  return networks.find((network) => words.has(network.bridge))?.name;
+  const inMessage = new Set(splitWords(finding.message));
+  const inLine = view.wordsOf(finding.span.line);
+  return networks.find((network) => inMessage.has(network.bridge) || inLine.has(network.bridge))?.name;
 }
 
 function findingsBlock(report: CheckedFileReport, facts: DumpFacts): string {
   if (report.findings.length === 0) return '<h3>Findings</h3><p>No findings.</p>';
-  const lines = report.source.split(/\r?\n/);
+  const view = new SourceView(report.source.split(/\r?\n/));
   const groups = new Map<string, Map<string, Finding[]>>();
   const hostWide = 'Host-wide (no single network)';
   for (const finding of report.findings) {
-    const group = networkOf(finding, lines, facts.networks);
+    const group = networkOf(finding, view, facts.networks);
     const key = group === undefined ? hostWide : `Network ${group}`;
     let byRule = groups.get(key);
     if (!byRule) groups.set(key, (byRule = new Map()));
@@ -126,22 +153,25 @@ function findingsBlock(report: CheckedFileReport, facts: DumpFacts): string {
     out.push(`<h4>${h(group)}</h4>`);
     for (const [ruleId, findings] of groups.get(group) as Map<string, Finding[]>) {
       out.push(`<details open><summary><code>${h(ruleId)}</code> (${findings.length})</summary>`);
-      for (const finding of findings) out.push(findingBlock(finding, lines));
+      for (const finding of findings) out.push(findingBlock(finding, view));
       out.push('</details>');
     }
   }
   return out.join('\n');
 }
 
-function findingBlock(finding: Finding, lines: readonly string[]): string {
-  const source = lines[finding.span.line - 1];
+function findingBlock(finding: Finding, view: SourceView): string {
+  const source = view.html(finding.span.line);
   const related = (finding.related ?? [])
-    .map((entry) => `<li>line ${entry.span.line}: ${h(entry.message)}${lines[entry.span.line - 1] === undefined ? '' : `<pre>${h(lines[entry.span.line - 1] as string)}</pre>`}</li>`)
+    .map((entry) => {
+      const line = view.html(entry.span.line);
+      return `<li>line ${entry.span.line}: ${h(entry.message)}${line === undefined ? '' : `<pre>${line}</pre>`}</li>`;
+    })
     .join('');
   return `<div class="finding" data-rule="${h(finding.ruleId)}" data-severity="${finding.severity}">
 <p><span class="sev-${finding.severity}">${finding.severity}</span> ${h(finding.message)}</p>
 <p class="muted">${h(finding.file)}:${finding.span.line}:${finding.span.column}</p>
-${source === undefined ? '' : `<pre>${h(source)}</pre>`}
+${source === undefined ? '' : `<pre>${source}</pre>`}
 ${finding.fix === undefined ? '' : `<p>Fix: ${h(finding.fix)}</p>`}
 ${related ? `<ul>${related}</ul>` : ''}
 </div>`;

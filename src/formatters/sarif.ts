@@ -181,22 +181,33 @@ function fileResults(report: CheckedFileReport, location: SarifArtifactLocation,
 }
 
 /**
+ * Longest snippet written. Snippets are optional (viewers read the artifact);
+ * a finding that spans a whole table would otherwise copy the table into the
+ * log once per finding: a crafted 12 MB dump gave a 180 MB log.
+ */
+const MAX_SNIPPET_CHARS = 4096;
+
+/**
  * SARIF regions are 1-based with an exclusive end column, like iptlint's
- * spans; the snippet is the whole source lines the span covers.
+ * spans; the snippet is the whole source lines the span covers, when they
+ * fit in MAX_SNIPPET_CHARS.
  */
 function region(span: Span, lines: readonly string[]): SarifRegion {
   const startLine = Math.max(1, span.line);
   const endLine = Math.max(startLine, span.endLine);
   const startColumn = Math.max(1, span.column);
   const endColumn = endLine === startLine ? Math.max(startColumn, span.endColumn) : Math.max(1, span.endColumn);
-  const covered = lines.slice(startLine - 1, endLine);
-  return {
-    startLine,
-    startColumn,
-    endLine,
-    endColumn,
-    ...(covered.length > 0 ? { snippet: { text: covered.join('\n') } } : {}),
-  };
+  const snippet = snippetOf(lines, startLine, endLine);
+  return { startLine, startColumn, endLine, endColumn, ...(snippet === undefined ? {} : { snippet: { text: snippet } }) };
+}
+
+function snippetOf(lines: readonly string[], startLine: number, endLine: number): string | undefined {
+  let length = 0;
+  for (let line = startLine; line <= endLine && line <= lines.length; line++) {
+    length += (lines[line - 1] as string).length + 1;
+    if (length > MAX_SNIPPET_CHARS + 1) return undefined;
+  }
+  return length === 0 ? undefined : lines.slice(startLine - 1, endLine).join('\n');
 }
 
 export const formatSarif: Formatter = (reports, options) => stringifyJson(toSarifLog(reports, options), 2) + '\n';

@@ -172,6 +172,16 @@ describe('sarif results', () => {
     expect(run.columnKind).toBe('utf16CodeUnits');
   });
 
+  it('leaves out snippets longer than 4 KB: a finding spanning a whole big table does not copy it into the log', () => {
+    const rules = Array.from({ length: 200 }, (_, i) => `-A INPUT -s 10.0.${i >> 8}.${i & 255}/32 -m comment --comment "${'x'.repeat(40)}" -j ACCEPT`);
+    const source = ['*filter', ':INPUT ACCEPT [0:0]', ...rules, 'COMMIT', ''].join('\n');
+    const whole = finding({ span: span(1, 1, 7, rules.length + 3) });
+    const one = finding({ span: span(3, 1, 9) });
+    const regions = toSarifLog([report([whole, one], source)], options).runs[0].results.map((result) => result.locations[0]?.physicalLocation.region);
+    expect(regions[0]).toEqual({ startLine: 1, startColumn: 1, endLine: rules.length + 3, endColumn: 7 });
+    expect(regions[1]?.snippet).toEqual({ text: rules[0] });
+  });
+
   it('keeps a finding\'s fingerprint when lines above it are added, so code scanning keeps the alert', async () => {
     const dump = readFileSync(join(REPO, 'examples/docker-host.rules'), 'utf8');
     const shifted = `# reviewed 2026-11-28\n# second comment\n${dump}`;

@@ -63,6 +63,7 @@ describe('fuzz regressions', () => {
     ...[26395, 61435].map((index) => ({ seed: 20261128, index, what: 'UTF-8 BOM' })),
     ...[159, 182].map((index) => ({ seed: 7, index, what: 'no findings: the github format prints no command' })),
     { seed: 20261201, index: 5782, what: 'a 34 KB unknown option: "did you mean" computed edit distances to every option' },
+    { seed: 20261128, index: 46782, what: '1,892 findings on one 24 KB line: fingerprints and the HTML report processed the line once per finding' },
   ];
   it.each(reported)('seed $seed case $index ($what) passes', async ({ seed, index }) => {
     const { name, bytes } = materialize(generateCase(seed, index, corpus.length), corpus);
