@@ -3,7 +3,7 @@ import type { Rule } from '../src/model/types.js';
 import { g2Example } from '../src/docker/doc-examples.js';
 import { networkLabel } from '../src/docker/findings.js';
 import { replaceRuleCommand } from '../src/docker/fix-command.js';
-import { ruleSpecText, ruleSpecWords, rulesOf } from '../src/docker/model-access.js';
+import { ruleSpecWords, rulesOf } from '../src/docker/model-access.js';
 import { activeDockerAnalysis } from '../src/docker/rule-context.js';
 import type { ClassifiedRule } from '../src/docker/types.js';
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Family } from '../../grammar/ast.js';
 import type { ExtensionDef, OptionDef } from '../../grammar/extension-types.js';
 import { EXTENSIONS, OPTIONAL_OPERAND_OPTIONS } from '../../grammar/extensions-data.js';
-import { readTCases, type TCase } from '../../scripts/lib/t-cases.js';
+import { readTCases } from '../../scripts/lib/t-cases.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/netfilter-corpus/t-cases.jsonl', import.meta.url));
 
