@@ -1,11 +1,13 @@
 /**
  * The everyday `iptlint check FILE… [--format F] [--fail-on S] [--quiet]
- * [--no-color]` read without yargs: building the yargs parser (and its help
- * text, which it renders on every parse) costs more CPU than linting a
- * small dump, and a pre-commit hook pays it on every run. Anything this
- * reader does not know exactly (other options, `--opt=value`, `--`, help,
- * bad values) returns undefined and goes through yargs, which stays the one
- * authority on the command line; a test checks both readers agree.
+ * [--no-color]` and `iptlint reach FILE [--ip6 F] [--format F]
+ * [--docker-networks F] [--docker-containers F]` read without yargs:
+ * building the yargs parser (and its help text, which it renders on every
+ * parse) costs more CPU than linting a small dump, and a pre-commit hook or
+ * a fleet scan pays it on every run. Anything this reader does not know
+ * exactly (other options, `--opt=value`, `--`, help, bad values) returns
+ * undefined and goes through yargs, which stays the one authority on the
+ * command line; a test checks both readers agree.
  */
 import type { ParsedCommand } from './args.js';
 import { failOnChoices, type FailOn } from './exit-code.js';
@@ -13,6 +15,11 @@ import { formatterNames, type FormatterName } from '../formatters/names.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../input-limit.js';
 
 type CheckCommand = Extract<ParsedCommand, { command: 'check' }>;
+type ReachCommand = Extract<ParsedCommand, { command: 'reach' }>;
+
+export function fastArgs(argv: readonly string[]): CheckCommand | ReachCommand | undefined {
+  return fastCheckArgs(argv) ?? fastReachArgs(argv);
+}
 
 export function fastCheckArgs(argv: readonly string[]): CheckCommand | undefined {
   if (argv[0] !== 'check') return undefined;
@@ -73,5 +80,55 @@ export function fastCheckArgs(argv: readonly string[]): CheckCommand | undefined
     reach: true,
     topology: { hostAddrs: [], routes: [] },
     updateBaseline: false,
+  };
+}
+
+const REACH_PATHS = { '--ip6': 'ip6File', '--docker-networks': 'networksPath', '--docker-containers': 'containersPath' } as const;
+
+export function fastReachArgs(argv: readonly string[]): ReachCommand | undefined {
+  if (argv[0] !== 'reach') return undefined;
+  let file: string | undefined;
+  let format: ReachCommand['format'] = 'text';
+  let color: boolean | undefined;
+  const paths: Partial<Record<(typeof REACH_PATHS)[keyof typeof REACH_PATHS], string>> = {};
+  const seen = new Set<string>();
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '-' || !arg.startsWith('-')) {
+      if (file !== undefined) return undefined;
+      file = arg;
+      continue;
+    }
+    const next = argv[i + 1];
+    if (seen.has(arg) || next === 'true' || next === 'false') return undefined;
+    seen.add(arg);
+    if (arg === '--color' || arg === '--no-color') {
+      color = arg === '--color';
+      continue;
+    }
+    // A value yargs might read as an option, a number or nothing is left to yargs.
+    if (next === undefined || next === '' || next.startsWith('-')) return undefined;
+    i++;
+    if (arg === '--format') {
+      if (next !== 'text' && next !== 'json') return undefined;
+      format = next;
+    } else if (arg in REACH_PATHS) {
+      paths[REACH_PATHS[arg as keyof typeof REACH_PATHS]] = next;
+    } else {
+      return undefined;
+    }
+  }
+  if (file === undefined) return undefined;
+  const { ip6File, ...docker } = paths;
+  return {
+    command: 'reach',
+    file,
+    ...(ip6File === undefined ? {} : { ip6File }),
+    format,
+    ...(color === undefined ? {} : { color }),
+    parse: { inputFormat: 'auto', maxInputBytes: DEFAULT_MAX_INPUT_BYTES },
+    docker,
+    hostAddrs: [],
+    routes: [],
   };
 }

@@ -4,7 +4,7 @@
  * "internal error" line, without a stack trace unless IPTLINT_DEBUG is set.
  */
 import { neutralize } from '../formatters/terminal-text.js';
-import { fastCheckArgs } from './fast-args.js';
+import { fastArgs } from './fast-args.js';
 import { ExitCode } from './exit-code.js';
 import { exitQuietlyOnClosedPipe, processIo, type CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -28,7 +28,7 @@ export async function main(argv: string[], customIo?: CliIo): Promise<number> {
 
 async function run(argv: string[], io: CliIo): Promise<ExitCode> {
   // yargs is loaded only for command lines the fast reader does not handle.
-  const cmd = fastCheckArgs(argv) ?? (await (await import('./args.js')).parseArgs(argv));
+  const cmd = fastArgs(argv) ?? (await (await import('./args.js')).parseArgs(argv));
   switch (cmd.command) {
     case 'show':
       io.stdout(cmd.text);

@@ -3,7 +3,7 @@
  * and optionally IPv6), Docker's state (given, or inferred from the dump by
  * the Docker audit) and the topology given with --host-addr and --route.
  */
-import { analyzeDocker } from '../docker/index.js';
+import { dockerInventory } from '../docker/index.js';
 import { hostFromDocker, TopologyError, type Host } from '../packet/index.js';
 import type { HostSettings } from './args.js';
 import { readDockerState } from './docker-state.js';
@@ -22,7 +22,7 @@ export async function loadHost(settings: HostSettings, io: CliIo): Promise<Host 
     return hostFromDocker({
       ipv4,
       ...(ipv6 ? { ipv6 } : {}),
-      docker: analyzeDocker(ipv4, docker),
+      docker: dockerInventory(ipv4, docker),
       ...(docker ? { inputs: docker } : {}),
       topology: { hostAddrs: settings.hostAddrs, routes: settings.routes },
     });

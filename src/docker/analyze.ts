@@ -23,6 +23,7 @@ import type {
   DockerContainerState,
   DockerGeneration,
   DockerInputs,
+  DockerInventory,
   DockerNetworkState,
   ExpectedRule,
   G3Variant,
@@ -31,6 +32,8 @@ import type {
   StateSource,
   UnexpectedRule,
 } from './types.js';
+
+type Classification = ReturnType<typeof classifyRules>;
 
 interface State {
   networks: DockerNetworkState[];
@@ -65,7 +68,7 @@ function containersFromEndpoints(inputs: DockerInputs, inferred: readonly Docker
   return [...byName.values()];
 }
 
-function buildState(model: Model, inputs: DockerInputs | undefined, generation: DockerGeneration, classification: ReturnType<typeof classifyRules>, daemon: DockerAnalysis['daemon']): State {
+function buildState(model: Model, inputs: DockerInputs | undefined, generation: DockerGeneration, classification: Classification, daemon: DockerAnalysis['daemon']): State {
   const inferred = inferState({ classification, generation, family: model.family, daemon });
   if (!inputs?.networks) return { ...inferred, source: 'inferred' };
   const containers = inputs.containers ?? containersFromEndpoints(inputs, inferred.containers, model.family);
@@ -321,7 +324,15 @@ function emptyAnalysis(model: Model, detection: DockerAnalysis['detection'], dae
   };
 }
 
-export function analyzeDocker(model: Model, inputs?: DockerInputs): DockerAnalysis {
+interface InventoryRun {
+  detection: DockerAnalysis['detection'];
+  daemon: DockerAnalysis['daemon'];
+  notes: string[];
+  /** Absent when the dump has no Docker rules to check. */
+  found?: { generation: DockerGeneration; classification: Classification; state: State };
+}
+
+function takeInventory(model: Model, inputs: DockerInputs | undefined): InventoryRun {
   const detection = detectGeneration(model, inputs?.dockerVersion);
   const daemon = detectDaemonSettings(model, detection);
   const notes: string[] = [];
@@ -329,7 +340,7 @@ export function analyzeDocker(model: Model, inputs?: DockerInputs): DockerAnalys
   const generation = detection.generation;
   if (generation === null || generation === 'G4-nft') {
     notes.push(generation === 'G4-nft' ? 'Docker uses its nftables backend: its rules are not in this dump' : 'no Docker rules detected');
-    return emptyAnalysis(model, detection, daemon, notes);
+    return { detection, daemon, notes };
   }
   const family = model.family;
   const given = inputs?.networks ?? [];
@@ -346,6 +357,31 @@ export function analyzeDocker(model: Model, inputs?: DockerInputs): DockerAnalys
   for (const network of state.networks) {
     if (network.assumed.length > 0 && network.source === 'inferred') notes.push(`network "${network.name}": ${network.assumed.join(', ')} not visible in the dump, Docker's default assumed`);
   }
+  return { detection, daemon, notes, found: { generation, classification, state } };
+}
+
+/**
+ * Docker's networks, containers and daemon settings as the audit sees them
+ * (inspect JSON, or inferred from the dump), for the packet model: the same
+ * inventory as analyzeDocker without the cost of checking every rule.
+ */
+export function dockerInventory(model: Model, inputs?: DockerInputs): DockerInventory {
+  const { detection, daemon, notes, found } = takeInventory(model, inputs);
+  return {
+    family: model.family,
+    detection,
+    daemon,
+    notes,
+    networks: (found?.state.networks ?? []).map((state) => ({ state })),
+    containers: (found?.state.containers ?? []).map((state) => ({ state })),
+  };
+}
+
+export function analyzeDocker(model: Model, inputs?: DockerInputs): DockerAnalysis {
+  const { detection, daemon, notes, found } = takeInventory(model, inputs);
+  if (!found) return emptyAnalysis(model, detection, daemon, notes);
+  const { generation, classification, state } = found;
+  const family = model.family;
 
   const stateIndex = new StateIndex(state, family);
   const classified = classification.rules.map((raw) => stateIndex.attribute(raw));

@@ -1,5 +1,5 @@
 /** The Docker audit's public surface. */
-export { analyzeDocker } from './analyze.js';
+export { analyzeDocker, dockerInventory } from './analyze.js';
 export { detectGeneration } from './detect-generation.js';
 export { generationOfVersion, parseDockerVersion } from './docker-version.js';
 export { DockerInputError, formatKeyPath } from './input-error.js';

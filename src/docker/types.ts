@@ -254,6 +254,12 @@ export interface ContainerInventory {
   rules: ClassifiedRule[];
 }
 
+/** What Docker's state is (networks, containers, daemon settings), without checking its rules. */
+export type DockerInventory = Pick<DockerAnalysis, 'family' | 'detection' | 'daemon' | 'notes'> & {
+  networks: { state: DockerNetworkState }[];
+  containers: { state: DockerContainerState }[];
+};
+
 export interface DockerAnalysis {
   family: Family;
   detection: GenerationDetection;

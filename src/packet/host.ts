@@ -10,7 +10,7 @@
  * told otherwise) and uplink addresses come from the caller (`--host-addr`).
  */
 import type { Family } from '../../grammar/ast.js';
-import type { DockerAnalysis, DockerContainerState, DockerGeneration, DockerInputs, DockerNetworkState, PortBinding } from '../docker/types.js';
+import type { DockerContainerState, DockerGeneration, DockerInputs, DockerInventory, DockerNetworkState, PortBinding } from '../docker/types.js';
 import type { Model } from '../model/types.js';
 import { addressValue, formatAddr, parseAddress, parseBlock, type AddrSet, type Block } from './address.js';
 import { makeRuleset, type Ruleset } from './evaluator.js';
@@ -252,8 +252,8 @@ export function gatewayEndpoint(host: Host, endpoints: readonly HostEndpoint[]):
 export interface DockerHostInput {
   ipv4?: Model;
   ipv6?: Model;
-  /** The Docker audit's inventory (`analyzeDocker`); without it the host has no bridges but those given as routes. */
-  docker?: Pick<DockerAnalysis, 'networks' | 'containers' | 'daemon'> & Partial<Pick<DockerAnalysis, 'detection'>>;
+  /** The Docker audit's inventory (`dockerInventory` or `analyzeDocker`); without it the host has no bridges but those given as routes. */
+  docker?: Pick<DockerInventory, 'networks' | 'containers' | 'daemon'> & Partial<Pick<DockerInventory, 'detection'>>;
   /**
    * The inspect JSON itself (`loadDockerInputs`): used when the audit found no
    * Docker rules in the dump (dockerd --iptables=false), where it reports no networks.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
-import { fastCheckArgs } from '../../src/cli/fast-args.js';
+import { fastCheckArgs, fastReachArgs } from '../../src/cli/fast-args.js';
 
 describe('fast check argument reader', () => {
   it.each([
@@ -33,5 +33,35 @@ describe('fast check argument reader', () => {
     ['check', '-q', 'a.rules'],
   ].map((argv) => [argv.join(' '), argv] as const))('leaves `%s` to yargs', (_, argv) => {
     expect(fastCheckArgs(argv)).toBeUndefined();
+  });
+});
+
+describe('fast reach argument reader', () => {
+  it.each([
+    ['reach', 'a.rules'],
+    ['reach', '-'],
+    ['reach', 'a.rules', '--format', 'json', '--docker-networks', 'n.json', '--docker-containers', 'c.json'],
+    ['reach', '--ip6', 'b.rules', 'a.rules', '--no-color'],
+    ['reach', '--color', 'a.rules', '--format', 'text', '--docker-networks', '5'],
+  ].map((argv) => [argv.join(' '), argv] as const))('reads `%s` exactly as yargs does', async (_, argv) => {
+    const fast = fastReachArgs(argv);
+    expect(fast).toBeDefined();
+    expect(fast).toEqual(await parseArgs(argv));
+  });
+
+  it.each([
+    ['reach'],
+    ['reach', 'a.rules', 'b.rules'],
+    ['reach', 'a.rules', '--format', 'dot'],
+    ['reach', 'a.rules', '--format'],
+    ['reach', 'a.rules', '--docker-networks', '-'],
+    ['reach', 'a.rules', '--docker-networks', ''],
+    ['reach', 'a.rules', '--ip6', 'b.rules', '--ip6', 'c.rules'],
+    ['reach', 'a.rules', '--host-addr', '192.0.2.1/24=eth0'],
+    ['reach', 'a.rules', '--docker-networks=n.json'],
+    ['reach', 'a.rules', '--help'],
+    ['check', 'a.rules'],
+  ].map((argv) => [argv.join(' '), argv] as const))('leaves `%s` to yargs', (_, argv) => {
+    expect(fastReachArgs(argv)).toBeUndefined();
   });
 });
