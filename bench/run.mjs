@@ -217,7 +217,7 @@ const notes = [];
 const active = [];
 for (const t of tools) {
   let why = null;
-  if (t.needsBuild && !fs.existsSync(path.join(ROOT, 'dist/src/cli/main.js'))) why = 'dist/ not built (npm run build, or pass --build)';
+  if (t.needsBuild && !fs.existsSync(path.join(ROOT, 'dist/cli/main.js'))) why = 'dist/ not built (npm run build, or pass --build)';
   else if (t.netns && nsReason) why = `cannot create a network namespace: ${nsReason}`;
   else {
     const s = measure(t, t.workload === 'docker' ? `${dockerProbe}.rules` : probe);

@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { newAjv } from '../engine/ajv.js';
 import { jsonSyntaxError } from '../config/json-syntax.js';
 import { readSchema } from '../config/schema-file.js';
 import { DockerInputError, formatKeyPath } from '../docker/input-error.js';
@@ -56,7 +57,7 @@ export function readBaseline(file: string, cwd: string): Baseline {
     if (error instanceof DockerInputError) throw new BaselineError(error.message);
     throw error;
   }
-  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(readSchema('schemas/baseline.schema.json'));
+  validator ??= newAjv({ allErrors: true, strict: false, verbose: true }).compile(readSchema('schemas/baseline.schema.json'));
   if (!validator(source.value)) {
     const error = mostUsefulError(validator.errors ?? []);
     const message = error.keyword === 'pattern' && error.propertyName !== undefined ? `${JSON.stringify(error.propertyName)} is not a fingerprint (32 hex digits, ":", a count)` : messageOf(error);

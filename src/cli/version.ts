@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The version in iptlint's package.json. Looked up by walking up from this
- * module because it runs both from `dist/src/cli/` and, under tests, from `src/cli/`.
+ * module because it runs from the bundle in `dist/cli/`, from `dist/src/cli/` and, under tests, from `src/cli/`.
  */
 function readManifest(): { version: string; homepage?: string } {
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { newAjv } from '../engine/ajv.js';
 import { closestNames } from '../../grammar/suggest.js';
 import { allRules } from '../../rules/index.js';
 import type { DockerSettings, GivenParseSettings } from '../cli/args.js';
@@ -28,7 +29,7 @@ const SEVERITY_OR_SETTINGS = 'a severity ("error", "warning", "info" or "off") o
 let validator: ValidateFunction | undefined;
 
 function configValidator(): ValidateFunction {
-  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(readSchema('schemas/config.schema.json'));
+  validator ??= newAjv({ allErrors: true, strict: false, verbose: true }).compile(readSchema('schemas/config.schema.json'));
   return validator;
 }
 

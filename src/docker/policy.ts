@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { newAjv } from '../engine/ajv.js';
 import { messageOf, mostUsefulError, pathOf } from '../engine/schema-errors.js';
 import { familyOfAddress } from './address.js';
 import { isObject } from './json-reader.js';
@@ -32,7 +33,7 @@ function policyValidator(): ValidateFunction {
   if (!validator) {
     const schema: unknown = JSON.parse(readFileSync(findSchemaFile(), 'utf8'));
     if (!isObject(schema)) throw new Error(`${SCHEMA_FILE} is not a JSON object`);
-    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    validator = newAjv({ allErrors: true, strict: false }).compile(schema);
   }
   return validator;
 }

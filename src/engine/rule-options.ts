@@ -3,7 +3,8 @@
  * Schema and a default per option); the configured values are validated
  * against those schemas and completed with the defaults before the rule runs.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
+import { newAjv } from './ajv.js';
 import { messageOf, mostUsefulError, pathOf, type KeyPath } from './schema-errors.js';
 import type { RuleMeta, RuleOptionValues } from './types.js';
 
@@ -15,14 +16,14 @@ export interface RuleOptionsProblem {
   unknownKey: boolean;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+let ajv: Ajv | undefined;
 const validators = new WeakMap<RuleMeta, ValidateFunction>();
 
 function validatorOf(meta: RuleMeta): ValidateFunction {
   let validate = validators.get(meta);
   if (!validate) {
     const properties = Object.fromEntries(Object.entries(meta.options ?? {}).map(([name, spec]) => [name, spec.schema]));
-    validate = ajv.compile({ type: 'object', properties, additionalProperties: false });
+    validate = (ajv ??= newAjv({ allErrors: true, strict: false, verbose: true })).compile({ type: 'object', properties, additionalProperties: false });
     validators.set(meta, validate);
   }
   return validate;

@@ -12,7 +12,7 @@ export const BIN = fileURLToPath(new URL('../../bin/iptlint.js', import.meta.url
 /** Test data, as a path relative to the repo root (the CLI's cwd in tests). */
 export const DATA = 'test/cli/data';
 
-if (!existsSync(fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url)))) {
+if (!existsSync(fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url)))) {
   throw new Error('dist/ is missing: run `npm run build` (npm test does it for you)');
 }
 
