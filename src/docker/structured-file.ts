@@ -95,34 +95,47 @@ function parseJson(text: string): { value: unknown } | undefined {
 
 /**
  * JSON.parse keeps the last of repeated keys silently; the YAML parser
- * reports them. A cheap scan finds repeats in well-formed JSON text.
+ * reports them. A scan of the (already valid) JSON text finds repeats:
+ * strings are skipped with indexOf, and a string followed by `:` inside an
+ * object is a key.
  */
-const KEY = /"((?:[^"\\]|\\.)*)"\s*:/y;
-const STRING = /"(?:[^"\\]|\\.)*"/y;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COLON = 58;
 
 function hasDuplicateKey(text: string): boolean {
   const stack: (Set<string> | null)[] = [];
   for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === '"') {
-      KEY.lastIndex = i;
-      const match = KEY.exec(text);
+    const char = text.charCodeAt(i);
+    if (char === QUOTE) {
+      const end = closingQuote(text, i);
       const keys = stack[stack.length - 1];
-      if (match && keys) {
-        const name = JSON.parse(`"${match[1] ?? ''}"`) as string;
+      let next = end + 1;
+      while (next < text.length && text.charCodeAt(next) <= 32) next++;
+      if (keys && text.charCodeAt(next) === COLON) {
+        const raw = text.slice(i + 1, end);
+        const name = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
         if (keys.has(name)) return true;
         keys.add(name);
-        i = KEY.lastIndex - 1;
-        continue;
       }
-      STRING.lastIndex = i;
-      STRING.exec(text);
-      i = STRING.lastIndex - 1;
-    } else if (char === '{') stack.push(new Set());
-    else if (char === '[') stack.push(null);
-    else if (char === '}' || char === ']') stack.pop();
+      i = end;
+    } else if (char === 123) stack.push(new Set());
+    else if (char === 91) stack.push(null);
+    else if (char === 125 || char === 93) stack.pop();
   }
   return false;
+}
+
+/** The `"` that closes the string opening at `start`: the first one not escaped by an odd run of backslashes. */
+function closingQuote(text: string, start: number): number {
+  for (let from = start + 1; ; ) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return text.length;
+    let before = quote - 1;
+    while (text.charCodeAt(before) === BACKSLASH) before--;
+    if ((quote - 1 - before) % 2 === 0) return quote;
+    from = quote + 1;
+  }
 }
 
 function parseYaml(file: string, text: string): { document: Document.Parsed; lineCounter: LineCounter } {

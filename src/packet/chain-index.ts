@@ -65,8 +65,8 @@ export interface ChainIndex {
   byOut: Map<string, number[]>;
   bySrc: SpanIndex;
   byDst: SpanIndex;
-  /** Candidate lists of chains without address buckets, per `in\0out`. */
-  cache: Map<string, readonly number[]>;
+  /** Candidate lists of chains without address buckets, per in and out interface. */
+  cache: Map<string, Map<string, readonly number[]>>;
 }
 
 function addTo(map: Map<string, number[]>, key: string, position: number): void {
@@ -118,14 +118,11 @@ function spansOf(flow: Flow, which: 'src' | 'dst'): [bigint, bigint][] | null {
 /** Positions of the rules a flow may match, in chain order. */
 export function candidatesFor(index: ChainIndex, flow: Flow): readonly number[] {
   if (index.byIn.size === 0 && index.byOut.size === 0 && index.bySrc.size === 0 && index.byDst.size === 0) return index.open;
-  const cacheable = index.bySrc.size === 0 && index.byDst.size === 0;
-  const key = cacheable ? `${flow.in}\u0000${flow.out}` : '';
-  if (cacheable) {
-    const hit = index.cache.get(key);
-    if (hit) return hit;
-  }
-  const list = collect(index, flow);
-  if (cacheable) index.cache.set(key, list);
+  if (index.bySrc.size !== 0 || index.byDst.size !== 0) return collect(index, flow);
+  let byOut = index.cache.get(flow.in);
+  if (!byOut) index.cache.set(flow.in, (byOut = new Map()));
+  let list = byOut.get(flow.out);
+  if (!list) byOut.set(flow.out, (list = collect(index, flow)));
   return list;
 }
 

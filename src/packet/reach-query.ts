@@ -153,8 +153,47 @@ function pick(set: IntervalSet<number>, preferred: readonly number[]): number {
   return set.first ?? 0;
 }
 
-function pickAddress(set: IntervalSet<bigint>, preferred: readonly bigint[]): bigint {
-  for (const value of preferred) if (set.has(value)) return value;
+/**
+ * Addresses to show in witnesses, in order of preference. A host has
+ * thousands of container addresses and a set has a few ranges, so the first
+ * preferred address of a set is found by a binary search per range.
+ */
+class PreferredAddresses {
+  private readonly values: bigint[] = [];
+  private readonly ranks: number[] = [];
+
+  constructor(preferred: readonly bigint[]) {
+    const rank = new Map<bigint, number>();
+    preferred.forEach((value, index) => {
+      if (!rank.has(value)) rank.set(value, index);
+    });
+    for (const [value, index] of [...rank].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      this.values.push(value);
+      this.ranks.push(index);
+    }
+  }
+
+  firstIn(set: IntervalSet<bigint>): bigint | undefined {
+    let best: number | undefined;
+    for (const [lo, hi] of set.ranges()) {
+      let left = 0;
+      let right = this.values.length;
+      while (left < right) {
+        const mid = (left + right) >> 1;
+        if ((this.values[mid] as bigint) < lo) left = mid + 1;
+        else right = mid;
+      }
+      for (let i = left; i < this.values.length && (this.values[i] as bigint) <= hi; i++) {
+        if (best === undefined || (this.ranks[i] as number) < (this.ranks[best] as number)) best = i;
+      }
+    }
+    return best === undefined ? undefined : this.values[best];
+  }
+}
+
+function pickAddress(set: IntervalSet<bigint>, preferred: PreferredAddresses): bigint {
+  const known = preferred.firstIn(set);
+  if (known !== undefined) return known;
   // Skip a network address (…0) when the set offers more.
   const [first, second] = [set.first, set.ranges()[0]];
   if (first !== undefined && second && second[1] > first && (first & 0xffn) === 0n) return first + 1n;
@@ -162,7 +201,7 @@ function pickAddress(set: IntervalSet<bigint>, preferred: readonly bigint[]): bi
 }
 
 /** One concrete packet of a box, preferring TCP, well-known ports and known container addresses. */
-export function pointOf(box: Box, family: Family, preferredAddresses: readonly bigint[] = []): Box {
+function pointOf(box: Box, family: Family, preferredAddresses: PreferredAddresses): Box {
   const proto = pick(box.proto, [6, 17, family === 'ipv4' ? 1 : 58]);
   const ports = PORT_PROTOCOLS.has(proto);
   const dst = pickAddress(box.dst, preferredAddresses);
@@ -214,11 +253,24 @@ export function packetOf(point: Box, family: Family, origin: Endpoint): WitnessP
   return packet;
 }
 
+const preferredByHost = new WeakMap<Host, Partial<Record<Family, PreferredAddresses>>>();
+
+/** Known container addresses, then the uplinks' addresses, then a documentation client. */
+function preferredAddresses(host: Host, family: Family): PreferredAddresses {
+  let byFamily = preferredByHost.get(host);
+  if (!byFamily) preferredByHost.set(host, (byFamily = {}));
+  let preferred = byFamily[family];
+  if (!preferred) {
+    const known = host.containers.flatMap((container) => container.endpoints.map((endpoint) => (family === 'ipv4' ? endpoint.ipv4 : endpoint.ipv6))).filter((value): value is bigint => value !== undefined);
+    const uplinks = host.topology.uplinks.flatMap((name) => host.topology.interfaces.get(name)?.addresses.filter((address) => address.family === family).map((address) => address.value) ?? []);
+    preferred = byFamily[family] = new PreferredAddresses([...known, ...uplinks, WITNESS_CLIENT[family]]);
+  }
+  return preferred;
+}
+
 /** Traces one concrete packet of `box` from `origin`: its rule path, and the reply's. */
 export function witnessOf(host: Host, family: Family, origin: Endpoint, box: Box, services: Services): Witness {
-  const known = host.containers.flatMap((container) => container.endpoints.map((endpoint) => (family === 'ipv4' ? endpoint.ipv4 : endpoint.ipv6))).filter((value): value is bigint => value !== undefined);
-  const uplinks = host.topology.uplinks.flatMap((name) => host.topology.interfaces.get(name)?.addresses.filter((address) => address.family === family).map((address) => address.value) ?? []);
-  const point = pointOf(box, family, [...known, ...uplinks, WITNESS_CLIENT[family]]);
+  const point = pointOf(box, family, preferredAddresses(host, family));
   const outcome = connect(host, { family, box: point, origin, services, trace: true });
   const packet = packetOf(point, family, origin);
   const open = outcome.open[0];

@@ -44,6 +44,19 @@ describe('inspect JSON', () => {
     expect(error.location).toEqual({ line: 3, column: 4 });
   });
 
+  // Valid networks otherwise: only the repeat-key scan can refuse them.
+  const network = (labels: string): string => `[{"Name": "bridge", "Driver": "bridge", "Labels": {${labels}}}]`;
+  it.each([
+    ['an escaped quote inside the key', network('"a\\"b": "1", "a\\"b": "2"'), true],
+    ['the same key written with a \\u escape', network('"a": "1", "\\u0061": "2"'), true],
+    ['a value ending in an escaped backslash before the next key', network('"x": "a\\\\", "y": "x", "Name": "y"'), false],
+    ['a value that names a key of the same object', network('"a": "Name", "Name": "a"'), false],
+  ])('repeated keys in JSON: %s', (_, text, repeated) => {
+    const path = tempFile('networks.json', text);
+    if (repeated) expect(loadError(() => loadDockerInputs({ networksPath: path })).message).toContain('Map keys must be unique');
+    else expect(loadDockerInputs({ networksPath: path }).networks).toHaveLength(1);
+  });
+
   it('invalid JSON: file, line and column', () => {
     const path = tempFile('networks.json', '[\n  {"Name": "bridge",\n   "Driver": "bridge" "IPAM": {}}\n]\n');
     const error = loadError(() => loadDockerInputs({ networksPath: path }));
