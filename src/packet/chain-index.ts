@@ -126,26 +126,40 @@ export function candidatesFor(index: ChainIndex, flow: Flow): readonly number[] 
   return list;
 }
 
+const NONE: readonly number[] = [];
+
+/**
+ * The flow's candidates in chain order. Every rule sits in one bucket, so the
+ * interface lists merge without duplicates; address spans may report a rule
+ * once per range of the flow, so their positions are de-duplicated first.
+ */
 function collect(index: ChainIndex, flow: Flow): readonly number[] {
-  const found: number[] = [];
-  let sources = 0;
-  for (const list of [index.open, index.byIn.get(flow.in), index.byOut.get(flow.out)]) {
-    if (!list || list.length === 0) continue;
-    sources++;
-    for (const position of list) found.push(position);
-  }
+  const byInterface = mergeSorted(mergeSorted(index.open, index.byIn.get(flow.in) ?? NONE), index.byOut.get(flow.out) ?? NONE);
+  const spanned: number[] = [];
   for (const [which, spans] of [
     ['src', index.bySrc],
     ['dst', index.byDst],
   ] as const) {
     if (spans.size === 0) continue;
-    const before = found.length;
     const ranges = spansOf(flow, which);
     // An address chosen at run time (MASQUERADE on an unknown address) may be anything.
-    if (ranges === null) spans.overlapping(0n, (1n << 128n) - 1n, found);
-    else for (const [lo, hi] of ranges) spans.overlapping(lo, hi, found);
-    if (found.length > before) sources += 2;
+    if (ranges === null) spans.overlapping(0n, (1n << 128n) - 1n, spanned);
+    else for (const [lo, hi] of ranges) spans.overlapping(lo, hi, spanned);
   }
-  // Each source list is in chain order; only a mix needs sorting (and de-duplicating: spans may repeat a rule).
-  return sources > 1 ? [...new Set(found)].sort((a, b) => a - b) : found;
+  if (spanned.length === 0) return byInterface;
+  return mergeSorted(byInterface, [...new Set(spanned)].sort((a, b) => a - b));
+}
+
+/** Two ascending lists without common elements, as one. */
+function mergeSorted(a: readonly number[], b: readonly number[]): readonly number[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = (a[i] as number) < (b[j] as number) ? (a[i++] as number) : (b[j++] as number);
+  while (i < a.length) out[k++] = a[i++] as number;
+  while (j < b.length) out[k++] = b[j++] as number;
+  return out;
 }

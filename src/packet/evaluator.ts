@@ -144,23 +144,22 @@ function bindingFor(ruleset: Ruleset, flow: Flow, spec: NatSpec, rule: Rule, hoo
 
 /** Flows are independent: each walks the chain on its own candidate rules (its parts share them). */
 function runChain(ruleset: Ruleset, table: Table, chain: Chain, hook: Hook, flows: Flow[], depth: number): ChainOutcome {
-  if (flows.length === 1) return runChainFor(ruleset, table, chain, hook, flows, depth);
   const outcome: ChainOutcome = { accepted: [], dropped: [], undecided: [], returned: [] };
-  for (const flow of flows) {
-    const one = runChainFor(ruleset, table, chain, hook, [flow], depth);
-    outcome.accepted.push(...one.accepted);
-    outcome.dropped.push(...one.dropped);
-    outcome.undecided.push(...one.undecided);
-    outcome.returned.push(...one.returned);
-  }
+  if (flows.length === 1) runChainFor(ruleset, table, chain, hook, flows, depth, outcome);
+  else for (const flow of flows) runChainFor(ruleset, table, chain, hook, [flow], depth, outcome);
   return outcome;
 }
 
-function runChainFor(ruleset: Ruleset, table: Table, chain: Chain, hook: Hook, flows: Flow[], depth: number): ChainOutcome {
-  const outcome: ChainOutcome = { accepted: [], dropped: [], undecided: [], returned: [] };
+/**
+ * Walks the chain for `flows` (which share their interfaces, so their
+ * candidate rules) and adds where they end up to `outcome`. At a built-in
+ * chain, `outcome.returned` holds only what this call returned when it
+ * applies the policy: earlier calls have moved theirs to a verdict.
+ */
+function runChainFor(ruleset: Ruleset, table: Table, chain: Chain, hook: Hook, flows: Flow[], depth: number, outcome: ChainOutcome): void {
   if (depth > MAX_DEPTH) {
     for (const flow of flows) outcome.undecided.push(fork(flow, { hinges: [...flow.hinges] }));
-    return outcome;
+    return;
   }
   let pending = flows;
   const index = indexOf(ruleset, chain);
@@ -267,7 +266,6 @@ function runChainFor(ruleset: Ruleset, table: Table, chain: Chain, hook: Hook, f
     for (const flow of pending) step(flow, table.name, chain.name, undefined, 'return');
     outcome.returned.push(...pending);
   }
-  return outcome;
 }
 
 /** Runs the table's built-in chain for the hook; a table or chain absent from the dump accepts everything. */

@@ -200,24 +200,24 @@ export function endpointAddress(endpoint: HostEndpoint, family: Family): bigint 
   return family === 'ipv4' ? endpoint.ipv4 : endpoint.ipv6;
 }
 
-const owners = new WeakMap<Host, Map<string, { container: HostContainer; endpoint: HostEndpoint }>>();
+const owners = new WeakMap<Host, Record<Family, Map<bigint, { container: HostContainer; endpoint: HostEndpoint }>>>();
 
 /** The container (and endpoint) that owns an address. */
 export function containerAt(host: Host, family: Family, address: bigint): { container: HostContainer; endpoint: HostEndpoint } | undefined {
   let index = owners.get(host);
   if (!index) {
-    index = new Map();
+    index = { ipv4: new Map(), ipv6: new Map() };
     for (const container of host.containers) {
       for (const endpoint of container.endpoints) {
         for (const key of ['ipv4', 'ipv6'] as const) {
           const value = endpointAddress(endpoint, key);
-          if (value !== undefined && !index.has(`${key}|${value}`)) index.set(`${key}|${value}`, { container, endpoint });
+          if (value !== undefined && !index[key].has(value)) index[key].set(value, { container, endpoint });
         }
       }
     }
     owners.set(host, index);
   }
-  return index.get(`${family}|${address}`);
+  return index[family].get(address);
 }
 
 export function networkOfBridge(host: Host, bridge: string): HostNetwork | undefined {

@@ -25,6 +25,7 @@ function pred<T extends Scalar>(value: T): T {
 export class IntervalSet<T extends Scalar> {
   /** Flattened bounds: [lo0, hi0, lo1, hi1, …], lo ≤ hi, hi(i) + 1 < lo(i+1). */
   readonly bounds: readonly T[];
+  private cachedKey: string | undefined;
 
   private constructor(bounds: readonly T[]) {
     this.bounds = bounds;
@@ -57,6 +58,11 @@ export class IntervalSet<T extends Scalar> {
       }
     }
     return new IntervalSet<T>(bounds);
+  }
+
+  /** The bounds as text: equal sets have equal keys (for grouping boxes). */
+  get key(): string {
+    return (this.cachedKey ??= this.bounds.join(','));
   }
 
   get isEmpty(): boolean {
@@ -115,6 +121,9 @@ export class IntervalSet<T extends Scalar> {
     if (this.isEmpty || other.isEmpty) return IntervalSet.empty<T>();
     const a = this.bounds;
     const b = other.bounds;
+    // Most intersections are with a set that holds the other in one interval (a subnet, all ports).
+    if (b.length === 2 && (b[0] as T) <= (a[0] as T) && (a[a.length - 1] as T) <= (b[1] as T)) return this;
+    if (a.length === 2 && (a[0] as T) <= (b[0] as T) && (b[b.length - 1] as T) <= (a[1] as T)) return other;
     const out: T[] = [];
     let i = 0;
     let j = 0;

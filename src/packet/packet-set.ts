@@ -119,10 +119,6 @@ export function intersectSet(a: PacketSet, b: PacketSet): Box[] {
   return out;
 }
 
-function setKey(set: IntervalSet<number> | IntervalSet<bigint>): string {
-  return set.bounds.join(',');
-}
-
 /**
  * Merges boxes that differ in one field only (grouping by the other
  * fields), field after field, until nothing merges: keeps reports short.
@@ -135,7 +131,7 @@ export function compactSet(set: PacketSet): Box[] {
       const groups = new Map<string, Box>();
       for (const box of boxes) {
         const key = BOX_FIELDS.filter((other) => other !== field)
-          .map((other) => setKey(box[other]))
+          .map((other) => box[other].key)
           .join('|');
         const found = groups.get(key);
         if (!found) groups.set(key, box);
