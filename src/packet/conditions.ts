@@ -42,7 +42,15 @@ export interface CompiledRule {
    * splitting — Docker's chains are mostly such per-bridge rules.
    */
   guard: { in?: string; out?: string };
+  /**
+   * Every condition is a fact of the whole flow (interface, conntrack state,
+   * direction, bridged): a flow that `cannotMatch` lets through matches
+   * whole, without splitting.
+   */
+  wholeFlow: boolean;
 }
+
+const WHOLE_FLOW_KINDS: ReadonlySet<Condition['kind']> = new Set(['iface', 'state', 'ctdir', 'bridged']);
 
 export interface CompileContext {
   family: Family;
@@ -268,7 +276,7 @@ export function compileRule(rule: Rule, context: CompileContext): CompiledRule {
     if (condition.kind !== 'iface' || condition.pattern.negated || condition.pattern.wildcard) continue;
     guard[condition.dir] = condition.pattern.name;
   }
-  return { rule, conditions: orderConditions(conditions), guard };
+  return { rule, conditions: orderConditions(conditions), guard, wholeFlow: conditions.every((condition) => WHOLE_FLOW_KINDS.has(condition.kind)) };
 }
 
 /** Cheap all-or-nothing tests first: a flow that fails them is never split. */

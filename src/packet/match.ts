@@ -214,6 +214,10 @@ export function splitByRule(flows: readonly Flow[], compiled: CompiledRule): Rul
       unmatched.push(flow);
       continue;
     }
+    if (compiled.wholeFlow) {
+      matched.push(flow);
+      continue;
+    }
     let current: Flow[] = [flow];
     let maybe: string | null = null;
     for (const condition of compiled.conditions) {
