@@ -21,7 +21,7 @@ import { splitByConditions, splitHeaderAddr } from './match.js';
 import type { Box } from './packet-set.js';
 import { arriving, bridgedFrame, locallyGenerated, type PathOutcome } from './path.js';
 import type { Services } from './services.js';
-import { localAddresses, routeMap, subnetOf } from './topology.js';
+import { neighboursOf, routeMap } from './topology.js';
 
 /** Where a client or server sits, seen from the host. */
 export type Endpoint =
@@ -94,7 +94,7 @@ export function enter(host: Host, ruleset: Ruleset, origin: Endpoint, flows: Flo
   if (origin.kind === 'outside') return arriving(ruleset, flows.map((flow) => ({ ...flow, in: origin.iface })));
   // A container talks to its own subnet over the bridge (L2), to anything else through its gateway, the host.
   const family = ruleset.family;
-  const neighbours = subnetOf(host.topology, origin.bridge, family).subtract(localAddresses(host.topology, family));
+  const neighbours = neighboursOf(host.topology, origin.bridge, family);
   const bridged: Flow[] = [];
   const routed: Flow[] = [];
   for (const flow of flows) {
@@ -256,7 +256,7 @@ function complete(context: Context, requests: readonly Flow[], endpoint: Endpoin
   for (const reply of replies) {
     const request = requests[reply.tag] as Flow;
     const from = responderOrigin(host, ruleset.family, endpoint, request, reply);
-    const key = JSON.stringify(from);
+    const key = endpointKey(from);
     const group = groups.get(key) ?? { from, flows: [] };
     group.flows.push(reply);
     groups.set(key, group);
@@ -299,6 +299,12 @@ function complete(context: Context, requests: readonly Flow[], endpoint: Endpoin
     opened.push({ request: withBox({ ...request, tag: -1 }, flow.box), endpoint, reply: withBox(reply, flow.box), established: flow });
   }
   return opened;
+}
+
+function endpointKey(endpoint: Endpoint): string {
+  if (endpoint.kind === 'host') return 'host';
+  if (endpoint.kind === 'outside') return `outside|${endpoint.iface}`;
+  return `container|${endpoint.bridge}|${endpoint.container ?? ''}|${endpoint.network ?? ''}`;
 }
 
 function describeDst(flow: Flow): string {

@@ -68,6 +68,8 @@ export function runHook(ruleset: Ruleset, hook: Hook, flows: Flow[], options: Ho
       );
       continue;
     }
+    // A table without this hook's chain accepts everything (runTable would say so, after copying every flow for raw).
+    if (!ruleset.model.tables.get(table)?.chains.has(hook)) continue;
     const input = table === 'raw' ? passing.map((flow) => ({ ...flow, beforeConntrack: true })) : passing;
     const outcome = runTable(ruleset, table, hook, input);
     const clear = (list: Flow[]): Flow[] => (table === 'raw' ? list.map((flow) => ({ ...flow, beforeConntrack: false })) : list);

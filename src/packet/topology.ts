@@ -238,6 +238,11 @@ export function subnetOf(topology: Topology, iface: string, family: Family): Add
   return memoized(topology, `subnet:${family}:${iface}`, () => computeSubnet(topology, iface, family));
 }
 
+/** The addresses behind the interface that are not the host's own: where a sender on it talks over L2. */
+export function neighboursOf(topology: Topology, iface: string, family: Family): AddrSet {
+  return memoized(topology, `neighbours:${family}:${iface}`, () => subnetOf(topology, iface, family).subtract(localAddresses(topology, family)));
+}
+
 function computeSubnet(topology: Topology, iface: string, family: Family): AddrSet {
   let set = IntervalSet.empty<bigint>();
   for (const address of topology.interfaces.get(iface)?.addresses ?? []) {
