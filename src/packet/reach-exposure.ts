@@ -224,8 +224,10 @@ export function publishedExposure(analysis: Analysis, family: Family, report: Re
       entry.flowsAtForward.push(atForward(request));
     }
   }
+  const containerNamed = new Map<string, HostContainer>();
+  for (const container of host.containers) if (!containerNamed.has(container.name)) containerNamed.set(container.name, container);
   for (const entry of groups.values()) {
-    const owner = entry.container ? host.containers.find((container) => container.name === entry.container) : undefined;
+    const owner = entry.container ? containerNamed.get(entry.container) : undefined;
     const name = protoName(entry.proto, family) ?? String(entry.proto);
     const published = publishedPorts(owner).has(`${name}/${entry.containerPort}`);
     const open = compactSet(entry.open);

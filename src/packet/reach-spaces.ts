@@ -23,8 +23,16 @@ export function queryBox(family: Family, src: AddrSet, dst: AddrSet): Box {
   };
 }
 
+const containerSpaces = new WeakMap<HostNetwork, Partial<Record<Family, AddrSet>>>();
+
 /** Addresses a container of the network can have: the subnets without network, broadcast and gateway addresses. */
 export function containerSpace(network: HostNetwork, family: Family): AddrSet {
+  let byFamily = containerSpaces.get(network);
+  if (!byFamily) containerSpaces.set(network, (byFamily = {}));
+  return (byFamily[family] ??= computeContainerSpace(network, family));
+}
+
+function computeContainerSpace(network: HostNetwork, family: Family): AddrSet {
   let set = IntervalSet.empty<bigint>();
   for (const block of network.subnets) {
     if (block.family !== family) continue;
