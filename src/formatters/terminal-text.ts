@@ -60,7 +60,10 @@ function cellWidth(char: string): number {
   return wide ? 2 : 1;
 }
 
-/** Whole-string neutralisation, for messages and file names. */
+/** Every character `escapeChar` changes: controls (tab and line feed included), invisible formatting, lone surrogates. */
+const ESCAPED = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The same, but tabs and line feeds are kept. */
 const HIDDEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
@@ -72,10 +75,9 @@ export function showHiddenCharacters(text: string): string {
   return text.replace(HIDDEN, escapeChar);
 }
 
+/** Whole-string neutralisation, for messages and file names. */
 export function neutralize(text: string): string {
-  let out = '';
-  for (const char of text) out += escapeChar(char);
-  return out;
+  return text.replace(ESCAPED, escapeChar);
 }
 
 /**
