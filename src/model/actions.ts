@@ -44,6 +44,34 @@ export function classifyTarget(target: TargetSpec | undefined, chainExists: (nam
   return { kind: 'jump', chain: name, resolved: false };
 }
 
+const NO_ACTION: RuleAction = { kind: 'none' };
+
+/**
+ * classifyTarget for every rule of one table, sharing one action object per
+ * distinct outcome: a dump with 100 000 `-j ACCEPT` or `-j KUBE-MARK-MASQ`
+ * rules keeps a few objects, not one per rule. The outcome depends only on
+ * `-j`/`-g`, the name, whether a chain of that name exists (fixed once the
+ * table is built) and whether the target is a known extension or has options.
+ */
+export class TableActions {
+  /** Indexed by (goto ? 2 : 0) + (extension-like ? 1 : 0). */
+  private readonly byKind: Map<string, RuleAction>[] = [new Map(), new Map(), new Map(), new Map()];
+
+  constructor(private readonly chains: ReadonlyMap<string, unknown>) {}
+
+  classify(target: TargetSpec | undefined, name: string | undefined): RuleAction {
+    if (!target) return NO_ACTION;
+    const named = name ?? target.name.text;
+    const cache = this.byKind[(target.via === 'goto' ? 2 : 0) + (target.known || target.options.length > 0 ? 1 : 0)] as Map<string, RuleAction>;
+    let action = cache.get(named);
+    if (action === undefined) {
+      action = classifyTarget(target, (chain) => this.chains.has(chain), named);
+      cache.set(named, action);
+    }
+    return action;
+  }
+}
+
 /** The rule ends traversal of its chain for every packet that reaches it. */
 export function endsChainUnconditionally(rule: Rule): boolean {
   const action = rule.action;
