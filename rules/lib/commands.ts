@@ -3,122 +3,51 @@
  * line (before any rule is in a chain) look at every line that specifies a
  * rule, including ones a later `-D` removes.
  *
- * One walk over the dump per model builds everything here; rules then visit
- * only the lines that have the parts they look for.
+ * buildModel records the lines and their parts as it applies them
+ * (src/model/line-index.ts); rules then visit only the lines and parts they
+ * look for.
  */
-import type { ChainDeclaration, CommandLine, RuleSpec, TableBlock } from '../../grammar/ast.js';
+import type { ChainDeclaration, CommandLine, TableBlock } from '../../grammar/ast.js';
+import { lineIndexOf, type CommandEntry, type LineIndex, type PartKind, type RuleCommand, type RulePart } from '../../src/model/line-index.js';
 import type { Model } from '../../src/model/types.js';
+
+export type { CommandEntry };
 
 export interface RuleLine {
   table: string;
   block: TableBlock;
-  command: CommandLine & { rule: RuleSpec };
+  command: RuleCommand;
   chain: string;
 }
 
-type CommandKind = CommandLine['command'];
-type AddingKind = 'append' | 'insert' | 'replace';
 /** Commands that do not specify a rule: `-N`, `-X`, `-P`, `-E`, `-F`, `-D`… */
-export type OtherCommandKind = Exclude<CommandKind, AddingKind>;
+export type OtherCommandKind = Exclude<CommandLine['command'], 'append' | 'insert' | 'replace'>;
 
-const ADDING: ReadonlySet<CommandKind> = new Set<CommandKind>(['append', 'insert', 'replace']);
-
-type RulePart = RuleSpec['parts'][number];
-type PartKind = RulePart['kind'];
 const PART_KINDS: readonly PartKind[] = ['base', 'match', 'target'];
 
-export interface CommandEntry {
-  table: string;
-  block: TableBlock;
-  command: CommandLine;
-}
-
-/**
- * The dump's lines, walked once. Rule lines (`-A`/`-I`/`-R`) are kept as
- * parallel arrays; their RuleLine objects are made only for lines a rule
- * selects. Each part (kind and name) gets a small number, and `partLine` /
- * `partId` record which line has which part: the positions of one name are
- * grouped on first request.
- */
-interface LineIndex {
-  blocks: readonly TableBlock[];
-  commands: (CommandLine & { rule: RuleSpec })[];
-  /** Index into `blocks` of each rule line. */
-  blockOf: number[];
+/** What the lint rules add to the model's line index, made on first use. */
+interface LineViews {
+  index: LineIndex;
+  /** RuleLine of each rule line, made when a rule first selects the line. */
   objects: (RuleLine | undefined)[];
-  partIds: Record<PartKind, Map<string, number>>;
-  partLine: Int32Array;
-  partId: Int32Array;
-  /** The part itself, parallel to partLine and partId. */
-  partRef: RulePart[];
-  partCount: number;
-  idCount: number;
-  /** Parts and their lines grouped by part id, in source order (built on first request). */
+  /** Parts grouped by id: id's are at `start[id] .. start[id + 1]` of `order` (the part's number in source order), `lines` and `parts`. */
   grouped?: { start: Int32Array; order: Int32Array; lines: Int32Array; parts: RulePart[] };
-  others: CommandEntry[];
 }
 
-const indexes = new WeakMap<Model, LineIndex>();
+const views = new WeakMap<Model, LineViews>();
 
-function lineIndex(model: Model): LineIndex {
-  const cached = indexes.get(model);
-  if (cached) return cached;
-  const blocks = model.source.tables;
-  const family = model.family;
-  const commands: LineIndex['commands'] = [];
-  const blockOf: number[] = [];
-  const others: CommandEntry[] = [];
-  const partIds: LineIndex['partIds'] = { base: new Map(), match: new Map(), target: new Map() };
-  let nextId = 0;
-  let partLine: Int32Array = new Int32Array(1024);
-  let partId: Int32Array = new Int32Array(1024);
-  const partRef: RulePart[] = [];
-  let partCount = 0;
-  for (let b = 0; b < blocks.length; b++) {
-    const block = blocks[b] as TableBlock;
-    const blockCommands = block.commands;
-    for (let i = 0; i < blockCommands.length; i++) {
-      const command = blockCommands[i] as CommandLine;
-      if (command.familyOnly !== undefined && command.familyOnly !== family) continue;
-      if (!ADDING.has(command.command)) {
-        others.push({ table: block.name, block, command });
-        continue;
-      }
-      if (!command.rule || !command.chain) continue;
-      const line = commands.length;
-      commands.push(command as LineIndex['commands'][number]);
-      blockOf.push(b);
-      const parts = command.rule.parts;
-      if (partCount + parts.length > partLine.length) {
-        partLine = grow(partLine, partCount + parts.length);
-        partId = grow(partId, partCount + parts.length);
-      }
-      for (let p = 0; p < parts.length; p++) {
-        const part = parts[p] as RulePart;
-        const ids = partIds[part.kind];
-        const name = part.kind === 'base' ? part.name : part.name.text;
-        let id = ids.get(name);
-        if (id === undefined) ids.set(name, (id = nextId++));
-        partLine[partCount] = line;
-        partId[partCount++] = id;
-        partRef.push(part);
-      }
-    }
+function lineViews(model: Model): LineViews {
+  let found = views.get(model);
+  if (!found) {
+    const index = lineIndexOf(model);
+    views.set(model, (found = { index, objects: new Array<RuleLine | undefined>(index.commands.length) }));
   }
-  const index: LineIndex = { blocks, commands, blockOf, objects: new Array(commands.length), partIds, partLine, partId, partRef, partCount, idCount: nextId, others };
-  indexes.set(model, index);
-  return index;
-}
-
-function grow(array: Int32Array, needed: number): Int32Array {
-  const grown = new Int32Array(Math.max(needed, array.length * 2));
-  grown.set(array);
-  return grown;
+  return found;
 }
 
 /** The rule lines that have part `id`, ascending and distinct. */
-function linesWithPart(index: LineIndex, id: number): Int32Array {
-  const { start, lines } = grouped(index);
+function linesWithPart(view: LineViews, id: number): Int32Array {
+  const { start, lines } = grouped(view);
   const found: number[] = [];
   for (let i = start[id] as number, end = start[id + 1] as number; i < end; i++) {
     const line = lines[i] as number;
@@ -133,9 +62,9 @@ function linesWithPart(index: LineIndex, id: number): Int32Array {
  * `start[id] .. start[id + 1]` of `order` (the part's number in source order),
  * `lines` and `parts`.
  */
-function grouped(index: LineIndex): NonNullable<LineIndex['grouped']> {
-  if (index.grouped) return index.grouped;
-  const { partLine, partId, partRef, partCount, idCount } = index;
+function grouped(view: LineViews): NonNullable<LineViews['grouped']> {
+  if (view.grouped) return view.grouped;
+  const { partLine, partId, partRef, partCount, idCount } = view.index;
   const start = new Int32Array(idCount + 1);
   for (let i = 0; i < partCount; i++) {
     const next = (partId[i] as number) + 1;
@@ -154,8 +83,8 @@ function grouped(index: LineIndex): NonNullable<LineIndex['grouped']> {
     parts[at] = partRef[i] as RulePart;
     end[id] = at + 1;
   }
-  index.grouped = { start, order, lines, parts };
-  return index.grouped;
+  view.grouped = { start, order, lines, parts };
+  return view.grouped;
 }
 
 type PartOfKind<K extends PartKind> = Extract<RulePart, { kind: K }>;
@@ -167,12 +96,12 @@ type PartOfKind<K extends PartKind> = Extract<RulePart, { kind: K }>;
  * not every part of every line.
  */
 export function forEachPart<K extends PartKind>(model: Model, kind: K, names: Iterable<string>, visit: (part: PartOfKind<K>, line: number) => void): void {
-  const index = lineIndex(model);
-  const { start, order, lines, parts } = grouped(index);
+  const view = lineViews(model);
+  const { start, order, lines, parts } = grouped(view);
   // One cursor per wanted name; each step takes the part that comes first in the dump.
   const ids: number[] = [];
   for (const name of names) {
-    const id = index.partIds[kind].get(name);
+    const id = view.index.partIds[kind].get(name);
     if (id !== undefined && !ids.includes(id)) ids.push(id);
   }
   const next = ids.map((id) => start[id] as number);
@@ -190,31 +119,32 @@ export function forEachPart<K extends PartKind>(model: Model, kind: K, names: It
 }
 
 /** The command of the rule line at a position forEachPart() gave. */
-export function commandAt(model: Model, line: number): CommandLine & { rule: RuleSpec } {
-  return lineIndex(model).commands[line] as CommandLine & { rule: RuleSpec };
+export function commandAt(model: Model, line: number): RuleCommand {
+  return lineIndexOf(model).commands[line] as RuleCommand;
 }
 
 /** The rule line at a position forEachPart() gave. */
 export function lineAt(model: Model, line: number): RuleLine {
-  return ruleLineAt(lineIndex(model), line);
+  return ruleLineAt(lineViews(model), line);
 }
 
-function ruleLineAt(index: LineIndex, line: number): RuleLine {
-  let object = index.objects[line];
+function ruleLineAt(view: LineViews, line: number): RuleLine {
+  let object = view.objects[line];
   if (!object) {
-    const command = index.commands[line] as LineIndex['commands'][number];
+    const { index } = view;
+    const command = index.commands[line] as RuleCommand;
     const block = index.blocks[index.blockOf[line] as number] as TableBlock;
-    object = { table: block.name, block, command, chain: (command.chain as NonNullable<CommandLine['chain']>).text };
-    index.objects[line] = object;
+    object = { table: block.name, block, command, chain: command.chain.text };
+    view.objects[line] = object;
   }
   return object;
 }
 
 /** Every `-A`/`-I`/`-R` line that applies to the model's family, in source order. */
 export function ruleLines(model: Model): readonly RuleLine[] {
-  const index = lineIndex(model);
-  const lines = new Array<RuleLine>(index.commands.length);
-  for (let l = 0; l < lines.length; l++) lines[l] = ruleLineAt(index, l);
+  const view = lineViews(model);
+  const lines = new Array<RuleLine>(view.index.commands.length);
+  for (let l = 0; l < lines.length; l++) lines[l] = ruleLineAt(view, l);
   return lines;
 }
 
@@ -225,18 +155,18 @@ export function ruleLines(model: Model): readonly RuleLine[] {
  * index over all parts spares each of them a walk over every line.
  */
 export function ruleLinesWith(model: Model, wanted: Partial<Record<PartKind, Iterable<string>>>): readonly RuleLine[] {
-  const index = lineIndex(model);
+  const view = lineViews(model);
   let positions: ArrayLike<number> = [];
   for (const kind of PART_KINDS) {
     for (const name of wanted[kind] ?? []) {
-      const id = index.partIds[kind].get(name);
+      const id = view.index.partIds[kind].get(name);
       if (id === undefined) continue;
-      const found = linesWithPart(index, id);
+      const found = linesWithPart(view, id);
       positions = positions.length === 0 ? found : mergeAscending(positions, found);
     }
   }
   const selected = new Array<RuleLine>(positions.length);
-  for (let i = 0; i < positions.length; i++) selected[i] = ruleLineAt(index, positions[i] as number);
+  for (let i = 0; i < positions.length; i++) selected[i] = ruleLineAt(view, positions[i] as number);
   return selected;
 }
 
@@ -258,7 +188,7 @@ function mergeAscending(a: ArrayLike<number>, b: ArrayLike<number>): Int32Array 
 
 /** The command lines of the given kinds (none of them `-A`/`-I`/`-R`) applying to the model's family, in source order. */
 export function commandLinesOf(model: Model, kinds: readonly OtherCommandKind[]): CommandEntry[] {
-  return lineIndex(model).others.filter((entry) => kinds.includes(entry.command.command as OtherCommandKind));
+  return lineIndexOf(model).others.filter((entry) => kinds.includes(entry.command.command as OtherCommandKind));
 }
 
 export interface DeclarationEntry {

@@ -6,6 +6,7 @@
 import type { ChainDeclaration, CommandLine, ParseResult, Span, TableBlock } from '../../grammar/ast.js';
 import { ActionIndexBuilder, rememberActionIndexes, type ActionIndex } from './action-index.js';
 import { TableActions } from './actions.js';
+import { LineIndexBuilder, rememberLineIndex } from './line-index.js';
 import { builtinChainsOf, isBuiltinChain, STANDARD_VERDICTS } from './builtins.js';
 import { ModelRule } from './rule.js';
 import { ruleKey } from './rule-key.js';
@@ -13,7 +14,8 @@ import type { Chain, JumpEdge, Model, ModelDiagnostic, ModelDiagnosticKind, Rule
 
 export function buildModel(parse: ParseResult): Model {
   const builder = new ModelBuilder(parse);
-  for (const block of parse.tables) builder.applyBlock(block);
+  const blocks = parse.tables;
+  for (let b = 0; b < blocks.length; b++) builder.applyBlock(blocks[b] as TableBlock, b);
   return builder.finish();
 }
 
@@ -32,10 +34,11 @@ class ModelBuilder {
   /** Target names changed by `-E`: the AST still shows the old name. */
   private readonly renamedTargets = new Map<Rule, string>();
   private readonly keys = new Map<Rule, string>();
+  private readonly lines = new LineIndexBuilder();
 
   constructor(private readonly parse: ParseResult) {}
 
-  applyBlock(block: TableBlock): void {
+  applyBlock(block: TableBlock, blockIndex: number): void {
     let working = this.tables.get(block.name);
     if (!working) {
       working = { table: newTable(block), referrers: new Map(), lastAdded: undefined };
@@ -51,6 +54,8 @@ class ModelBuilder {
       const command = commands[i] as CommandLine;
       const offset = command.span.offset;
       while (c < chains.length && (chains[c] as ChainDeclaration).span.offset <= offset) this.declare(working, chains[c++] as ChainDeclaration);
+      if (command.familyOnly !== undefined && command.familyOnly !== this.parse.family) continue;
+      this.lines.add(blockIndex, block, command);
       this.apply(working, command);
     }
     while (c < chains.length) this.declare(working, chains[c++] as ChainDeclaration);
@@ -80,8 +85,8 @@ class ModelBuilder {
     if (chain.builtin && (policy === 'ACCEPT' || policy === 'DROP')) chain.policy = policy;
   }
 
+  /** Applies a command of the model's family. */
   private apply(working: WorkingTable, command: CommandLine): void {
-    if (command.familyOnly !== undefined && command.familyOnly !== this.parse.family) return;
     const { table } = working;
     const chainName = command.chain?.text;
     switch (command.command) {
@@ -361,6 +366,7 @@ class ModelBuilder {
     }
     const model: Model = { source: this.parse, family: this.parse.family, tables, edges, incoming, diagnostics: this.diagnostics };
     rememberActionIndexes(model, actionIndexes);
+    rememberLineIndex(model, this.lines.finish(this.parse.tables));
     return model;
   }
 }
