@@ -243,6 +243,13 @@ export interface ChainGraph {
 
 const chainGraphs = new WeakMap<Model, Map<string, ChainGraph>>();
 
+/** Called by buildModel, which builds each table's graph while it resolves the jumps. */
+export function rememberChainGraph(model: Model, table: string, graph: ChainGraph): void {
+  let graphs = chainGraphs.get(model);
+  if (!graphs) chainGraphs.set(model, (graphs = new Map()));
+  graphs.set(table, graph);
+}
+
 export function chainGraph(model: Model, table: string): ChainGraph {
   let graphs = chainGraphs.get(model);
   if (!graphs) chainGraphs.set(model, (graphs = new Map()));
@@ -251,6 +258,7 @@ export function chainGraph(model: Model, table: string): ChainGraph {
   return graph;
 }
 
+/** The graph of a model made without buildModel (which remembers the graphs it builds). */
 function buildChainGraph(model: Model, table: string): ChainGraph {
   const names = model.tables.get(table)?.chainOrder ?? [];
   const ids = new Map<string, number>();
