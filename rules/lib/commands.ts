@@ -104,6 +104,11 @@ export function forEachPart<K extends PartKind>(model: Model, kind: K, names: It
     const id = view.index.partIds[kind].get(name);
     if (id !== undefined && !ids.includes(id)) ids.push(id);
   }
+  if (ids.length === 1) {
+    const id = ids[0] as number;
+    for (let at = start[id] as number, end = start[id + 1] as number; at < end; at++) visit(parts[at] as PartOfKind<K>, lines[at] as number);
+    return;
+  }
   const next = ids.map((id) => start[id] as number);
   const ends = ids.map((id) => start[id + 1] as number);
   for (;;) {
