@@ -30,8 +30,6 @@ interface LineViews {
   index: LineIndex;
   /** RuleLine of each rule line, made when a rule first selects the line. */
   objects: (RuleLine | undefined)[];
-  /** Parts grouped by id: id's are at `start[id] .. start[id + 1]` of `order` (the part's number in source order), `lines` and `parts`. */
-  grouped?: { start: Int32Array; order: Int32Array; lines: Int32Array; parts: RulePart[] };
 }
 
 const views = new WeakMap<Model, LineViews>();
@@ -47,7 +45,7 @@ function lineViews(model: Model): LineViews {
 
 /** The rule lines that have part `id`, ascending and distinct. */
 function linesWithPart(view: LineViews, id: number): Int32Array {
-  const { start, lines } = grouped(view);
+  const { start, lines } = view.index.byPart;
   const found: number[] = [];
   for (let i = start[id] as number, end = start[id + 1] as number; i < end; i++) {
     const line = lines[i] as number;
@@ -55,36 +53,6 @@ function linesWithPart(view: LineViews, id: number): Int32Array {
     if (found.length === 0 || found[found.length - 1] !== line) found.push(line);
   }
   return Int32Array.from(found);
-}
-
-/**
- * Every part of every id in one counting sort: part id's are at positions
- * `start[id] .. start[id + 1]` of `order` (the part's number in source order),
- * `lines` and `parts`.
- */
-function grouped(view: LineViews): NonNullable<LineViews['grouped']> {
-  if (view.grouped) return view.grouped;
-  const { partLine, partId, partRef, partCount, idCount } = view.index;
-  const start = new Int32Array(idCount + 1);
-  for (let i = 0; i < partCount; i++) {
-    const next = (partId[i] as number) + 1;
-    start[next] = (start[next] as number) + 1;
-  }
-  for (let id = 0; id < idCount; id++) start[id + 1] = (start[id + 1] as number) + (start[id] as number);
-  const end = start.slice(0, idCount);
-  const order = new Int32Array(partCount);
-  const lines = new Int32Array(partCount);
-  const parts = new Array<RulePart>(partCount);
-  for (let i = 0; i < partCount; i++) {
-    const id = partId[i] as number;
-    const at = end[id] as number;
-    order[at] = i;
-    lines[at] = partLine[i] as number;
-    parts[at] = partRef[i] as RulePart;
-    end[id] = at + 1;
-  }
-  view.grouped = { start, order, lines, parts };
-  return view.grouped;
 }
 
 type PartOfKind<K extends PartKind> = Extract<RulePart, { kind: K }>;
@@ -97,7 +65,7 @@ type PartOfKind<K extends PartKind> = Extract<RulePart, { kind: K }>;
  */
 export function forEachPart<K extends PartKind>(model: Model, kind: K, names: Iterable<string>, visit: (part: PartOfKind<K>, line: number) => void): void {
   const view = lineViews(model);
-  const { start, order, lines, parts } = grouped(view);
+  const { start, order, lines, parts } = view.index.byPart;
   // One cursor per wanted name; each step takes the part that comes first in the dump.
   const ids: number[] = [];
   for (const name of names) {

@@ -25,12 +25,12 @@ export interface LineIndex {
   /** Index into `blocks` of each rule line. */
   blockOf: number[];
   partIds: Record<PartKind, Map<string, number>>;
-  idCount: number;
-  /** For each part of each rule line, in source order: its line, its id and the part. */
-  partLine: Int32Array;
-  partId: Int32Array;
-  partRef: RulePart[];
-  partCount: number;
+  /**
+   * Every part of every rule line grouped by id: id's parts are at positions
+   * `start[id] .. start[id + 1]` of `parts`, `lines` (the part's rule line) and
+   * `order` (the part's number in source order), ascending.
+   */
+  byPart: { start: Int32Array; order: Int32Array; lines: Int32Array; parts: RulePart[] };
   /** The other command lines (`-N`, `-X`, `-P`, `-E`, `-F`, `-D`…), in source order. */
   others: CommandEntry[];
 }
@@ -76,8 +76,32 @@ export class LineIndexBuilder {
   }
 
   finish(blocks: readonly TableBlock[]): LineIndex {
-    const { commands, blockOf, partIds, idCount, partLine, partId, partRef, partCount, others } = this;
-    return { blocks, commands, blockOf, partIds, idCount, partLine, partId, partRef, partCount, others };
+    const { commands, blockOf, partIds, others } = this;
+    return { blocks, commands, blockOf, partIds, byPart: this.groupByPart(), others };
+  }
+
+  /** One counting sort of the parts by id; the per-part arrays of the walk are dropped after it. */
+  private groupByPart(): LineIndex['byPart'] {
+    const { partLine, partId, partRef, partCount, idCount } = this;
+    const start = new Int32Array(idCount + 1);
+    for (let i = 0; i < partCount; i++) {
+      const next = (partId[i] as number) + 1;
+      start[next] = (start[next] as number) + 1;
+    }
+    for (let id = 0; id < idCount; id++) start[id + 1] = (start[id + 1] as number) + (start[id] as number);
+    const end = start.slice(0, idCount);
+    const order = new Int32Array(partCount);
+    const lines = new Int32Array(partCount);
+    const parts = new Array<RulePart>(partCount);
+    for (let i = 0; i < partCount; i++) {
+      const id = partId[i] as number;
+      const at = end[id] as number;
+      order[at] = i;
+      lines[at] = partLine[i] as number;
+      parts[at] = partRef[i] as RulePart;
+      end[id] = at + 1;
+    }
+    return { start, order, lines, parts };
   }
 }
 
