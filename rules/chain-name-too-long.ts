@@ -1,6 +1,6 @@
 import type { Word } from '../grammar/ast.js';
 import type { LintRule } from '../src/engine/types.js';
-import { chainDeclarations, commandLines } from './lib/commands.js';
+import { chainDeclarations, commandLinesOf } from './lib/commands.js';
 
 /** `XT_EXTENSION_MAXNAMELEN` (29) includes the terminating NUL. */
 const MAX_LENGTH = 28;
@@ -29,7 +29,7 @@ const rule: LintRule = {
     for (const { table, declaration } of chainDeclarations(context.model)) {
       if (declaration.name.text.length > MAX_LENGTH) report(table, declaration.name);
     }
-    for (const { table, command } of commandLines(context.model)) {
+    for (const { table, command } of commandLinesOf(context.model, ['new-chain', 'rename-chain'])) {
       const created = command.command === 'new-chain' ? command.chain : command.command === 'rename-chain' ? command.argument : undefined;
       if (created && created.text.length > MAX_LENGTH) report(table, created);
     }

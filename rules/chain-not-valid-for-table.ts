@@ -2,7 +2,7 @@ import type { Span } from '../grammar/ast.js';
 import { builtinChainsOf } from '../src/model/builtins.js';
 import type { LintRule } from '../src/engine/types.js';
 import { classifyChainName } from './lib/chain-names.js';
-import { chainDeclarations, commandLines } from './lib/commands.js';
+import { chainDeclarations, commandLinesOf } from './lib/commands.js';
 
 const rule: LintRule = {
   meta: {
@@ -29,7 +29,7 @@ const rule: LintRule = {
       const kind = classifyChainName(table, declaration.name.text, declaration.policy.text);
       if (kind.kind === 'builtin-of-other-table') report(table, declaration.name.text, kind.tables, declaration.name.span);
     }
-    for (const { table, command } of commandLines(context.model)) {
+    for (const { table, command } of commandLinesOf(context.model, ['new-chain'])) {
       if (command.command !== 'new-chain' || !command.chain) continue;
       const kind = classifyChainName(table, command.chain.text, '-');
       if (kind.kind === 'builtin-of-other-table') report(table, command.chain.text, kind.tables, command.chain.span);

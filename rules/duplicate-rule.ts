@@ -40,14 +40,11 @@ const rule: LintRule = {
       for (const chain of table.chains.values()) {
         if (ignored(chain.name) || chain.rules.length < 2) continue;
         // Copies share their target: only rules whose target another rule of the chain also has need a full key.
-        const sameTarget = new Map<string, number>();
+        const hasTwin = targetTwins(chain.rules);
+        let seen: Map<string, Rule> | undefined;
         for (const r of chain.rules) {
-          const target = r.target?.name.text ?? '';
-          sameTarget.set(target, (sameTarget.get(target) ?? 0) + 1);
-        }
-        const seen = new Map<string, Rule>();
-        for (const r of chain.rules) {
-          if (sameTarget.get(r.target?.name.text ?? '') === 1) continue;
+          if (!hasTwin(r)) continue;
+          seen ??= new Map();
           const key = ruleKey(r.command.rule, model.family, { ignoreComments });
           const first = seen.get(key);
           if (!first) {
@@ -67,5 +64,28 @@ const rule: LintRule = {
     }
   },
 };
+
+function targetOf(r: Rule): string {
+  return r.target?.name.text ?? '';
+}
+
+/**
+ * Whether another rule of the chain has the same target. Big dumps are made of
+ * tens of thousands of short chains: those are compared pairwise, without a map.
+ */
+function targetTwins(rules: readonly Rule[]): (r: Rule) => boolean {
+  if (rules.length <= SHORT_CHAIN) {
+    return (r) => {
+      const target = targetOf(r);
+      for (const other of rules) if (other !== r && targetOf(other) === target) return true;
+      return false;
+    };
+  }
+  const counts = new Map<string, number>();
+  for (const r of rules) counts.set(targetOf(r), (counts.get(targetOf(r)) ?? 0) + 1);
+  return (r) => counts.get(targetOf(r)) !== 1;
+}
+
+const SHORT_CHAIN = 8;
 
 export default rule;

@@ -1,5 +1,5 @@
 import type { LintRule } from '../src/engine/types.js';
-import { ruleLines } from './lib/commands.js';
+import { ruleLinesWith } from './lib/commands.js';
 
 const rule: LintRule = {
   meta: {
@@ -16,7 +16,7 @@ const rule: LintRule = {
   },
   check(context) {
     if (context.model.family !== 'ipv6') return;
-    for (const { command, chain } of ruleLines(context.model)) {
+    for (const { command, chain } of ruleLinesWith(context.model, { base: ['fragment'] })) {
       for (const part of command.rule.parts) {
         if (part.kind !== 'base' || part.name !== 'fragment') continue;
         context.report({

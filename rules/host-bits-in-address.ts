@@ -1,7 +1,7 @@
 import type { Family } from '../grammar/ast.js';
 import type { LintRule } from '../src/engine/types.js';
 import { parseAddressPredicate } from '../src/model/predicates.js';
-import { ruleLinesWith } from './lib/commands.js';
+import { forEachPart, lineAt } from './lib/commands.js';
 
 const rule: LintRule = {
   meta: {
@@ -20,27 +20,25 @@ const rule: LintRule = {
     const { family } = context.model;
     // Dumps repeat addresses on many rules; most have no host bits, so remember the answer per text.
     const clean = new Set<string>();
-    for (const { command, chain } of ruleLinesWith(context.model, { base: ['source', 'destination'] })) {
-      for (const part of command.rule.parts) {
-        if (part.kind !== 'base' || (part.name !== 'source' && part.name !== 'destination')) continue;
-        const value = part.values[0];
-        if (!value || clean.has(value.text) || hasFullPrefix(value.text, family)) continue;
-        const address = parseAddressPredicate(value.text, false, family);
-        const widened = address.cidrs.filter((cidr) => cidr.hostBitsCleared);
-        if (widened.length === 0) {
-          clean.add(value.text);
-          continue;
-        }
-        const flag = part.name === 'source' ? '-s' : '-d';
-        const networks = widened.map((c) => c.text).join(', ');
-        const host = family === 'ipv4' ? 32 : 128;
-        context.report({
-          message: `\`${flag} ${value.text}\` in chain ${chain} has host bits set: iptables clears them, so the rule matches all of ${networks}`,
-          span: value.span,
-          fix: `on line ${command.span.line}, write \`${flag} ${address.cidrs.map((c) => c.text).join(',')}\` if the whole network is meant, or use /${host} for a single host`,
-        });
+    forEachPart(context.model, 'base', ['source', 'destination'], (part, line) => {
+      const value = part.values[0];
+      if (!value || clean.has(value.text) || hasFullPrefix(value.text, family)) return;
+      const address = parseAddressPredicate(value.text, false, family);
+      const widened = address.cidrs.filter((cidr) => cidr.hostBitsCleared);
+      if (widened.length === 0) {
+        clean.add(value.text);
+        return;
       }
-    }
+      const { command, chain } = lineAt(context.model, line);
+      const flag = part.name === 'source' ? '-s' : '-d';
+      const networks = widened.map((c) => c.text).join(', ');
+      const host = family === 'ipv4' ? 32 : 128;
+      context.report({
+        message: `\`${flag} ${value.text}\` in chain ${chain} has host bits set: iptables clears them, so the rule matches all of ${networks}`,
+        span: value.span,
+        fix: `on line ${command.span.line}, write \`${flag} ${address.cidrs.map((c) => c.text).join(',')}\` if the whole network is meant, or use /${host} for a single host`,
+      });
+    });
   },
 };
 
@@ -52,7 +50,8 @@ const rule: LintRule = {
 function hasFullPrefix(text: string, family: Family): boolean {
   if (text.includes(',')) return false;
   const slash = text.indexOf('/');
-  return slash < 0 || text.slice(slash + 1) === (family === 'ipv4' ? '32' : '128');
+  const full = family === 'ipv4' ? '/32' : '/128';
+  return slash < 0 || (text.length - slash === full.length && text.endsWith(full));
 }
 
 export default rule;

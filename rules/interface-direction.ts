@@ -31,11 +31,15 @@ const rule: LintRule = {
       for (const chain of table.chains.values()) {
         const hooks = reach.hooksOf(chain.name);
         if (hooks.length === 0) continue;
+        // Decided once per chain: most chains are reached from a hook where both interfaces are known.
+        const inUnknown = hooks.every((hook) => WITHOUT['in-interface'].includes(hook));
+        const outUnknown = hooks.every((hook) => WITHOUT['out-interface'].includes(hook));
+        if (!inUnknown && !outUnknown) continue;
         for (const r of chain.rules) {
           // The rule's parts, not `r.baseOptions`: that getter builds a new array on each call.
           for (const option of r.command.rule?.parts ?? []) {
-            if (option.kind !== 'base' || (option.name !== 'in-interface' && option.name !== 'out-interface')) continue;
-            if (hooks.every((hook) => WITHOUT[option.name as InterfaceOption].includes(hook))) {
+            if (option.kind !== 'base') continue;
+            if ((option.name === 'in-interface' && inUnknown) || (option.name === 'out-interface' && outUnknown)) {
               reportOption(context, tableName, chain, r, option, option.name, hooks);
             }
           }

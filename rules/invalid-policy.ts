@@ -1,6 +1,6 @@
 import { isBuiltinChain } from '../src/model/builtins.js';
 import type { LintRule } from '../src/engine/types.js';
-import { chainDeclarations, commandLines } from './lib/commands.js';
+import { chainDeclarations, commandLinesOf } from './lib/commands.js';
 
 const VALID = new Set(['ACCEPT', 'DROP']);
 
@@ -36,7 +36,7 @@ const rule: LintRule = {
         report(table, declaration.name.text, policy, declaration.policy.span, declaration.span.line, true);
       }
     }
-    for (const { table, command } of commandLines(context.model)) {
+    for (const { table, command } of commandLinesOf(context.model, ['policy'])) {
       if (command.command !== 'policy' || !command.chain || !command.argument) continue;
       const policy = command.argument.text;
       if (isBuiltinChain(table, command.chain.text) && !VALID.has(policy)) {

@@ -1,7 +1,7 @@
-import type { RuleSpec } from '../grammar/ast.js';
+import type { MatchSpec, TargetSpec } from '../grammar/ast.js';
 import { EXTENSIONS } from '../grammar/extensions-data.js';
 import type { LintRule } from '../src/engine/types.js';
-import { ruleLinesWith, type RuleLine } from './lib/commands.js';
+import { forEachPart, lineAt } from './lib/commands.js';
 
 /** `comment` → [`comment`]: only extensions that have mandatory options, by kind. */
 function mandatoryOptions(kind: string): Map<string, string[]> {
@@ -28,31 +28,30 @@ const rule: LintRule = {
     },
   },
   check(context) {
-    const { tables } = context.model;
-    const lines = ruleLinesWith(context.model, { match: MANDATORY_MATCH.keys(), target: MANDATORY_TARGET.keys() });
-    for (let l = 0; l < lines.length; l++) {
-      const { table, command, chain } = lines[l] as RuleLine;
-      const parts = command.rule.parts;
-      for (let p = 0; p < parts.length; p++) {
-        const part = parts[p] as RuleSpec['parts'][number];
-        if (part.kind === 'base') continue;
-        const mandatory = (part.kind === 'match' ? MANDATORY_MATCH : MANDATORY_TARGET).get(part.name.text);
-        if (!mandatory) continue;
+    const { model } = context;
+    const check = (part: MatchSpec | TargetSpec, mandatory: readonly string[], line: number): void => {
+      if (!part.known) return;
+      for (const option of mandatory) {
+        if (hasOption(part, option)) continue;
+        const { table, command, chain } = lineAt(model, line);
         // A target that names a chain of the table is a jump, not the extension.
-        if (part.kind === 'target' && tables.get(table)?.chains.has(part.name.text)) continue;
-        if (!part.known) continue;
-        for (const option of mandatory) {
-          if (part.options.some((o) => o.name === option)) continue;
-          const written = part.kind === 'match' ? `-m ${part.name.text}` : `-j ${part.name.text}`;
-          context.report({
-            message: `\`${written}\` in chain ${chain} lacks its mandatory option --${option}; iptables rejects the rule ("option --${option} must be specified")`,
-            span: part.name.span,
-            fix: `on line ${command.span.line}, add \`--${option} VALUE\` after \`${written}\``,
-          });
-        }
+        if (part.kind === 'target' && model.tables.get(table)?.chains.has(part.name.text)) return;
+        const written = part.kind === 'match' ? `-m ${part.name.text}` : `-j ${part.name.text}`;
+        context.report({
+          message: `\`${written}\` in chain ${chain} lacks its mandatory option --${option}; iptables rejects the rule ("option --${option} must be specified")`,
+          span: part.name.span,
+          fix: `on line ${command.span.line}, add \`--${option} VALUE\` after \`${written}\``,
+        });
       }
-    }
+    };
+    for (const [name, mandatory] of MANDATORY_MATCH) forEachPart(model, 'match', [name], (part, line) => check(part, mandatory, line));
+    for (const [name, mandatory] of MANDATORY_TARGET) forEachPart(model, 'target', [name], (part, line) => check(part, mandatory, line));
   },
 };
+
+function hasOption(part: MatchSpec | TargetSpec, name: string): boolean {
+  for (const option of part.options) if (option.name === name) return true;
+  return false;
+}
 
 export default rule;

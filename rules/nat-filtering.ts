@@ -1,5 +1,5 @@
 import type { LintRule } from '../src/engine/types.js';
-import { chainDeclarations, commandLines, ruleLinesWith } from './lib/commands.js';
+import { chainDeclarations, commandLinesOf, ruleLinesWith } from './lib/commands.js';
 
 const rule: LintRule = {
   meta: {
@@ -34,7 +34,7 @@ const rule: LintRule = {
         fix: `change line ${declaration.span.line} to \`:${name} ACCEPT [0:0]\` and do the filtering in the filter table`,
       });
     }
-    for (const { table, command } of commandLines(model)) {
+    for (const { table, command } of commandLinesOf(model, ['policy'])) {
       if (table !== 'nat' || command.command !== 'policy' || command.argument?.text !== 'DROP' || !command.chain) continue;
       context.report({
         message: `-P ${command.chain.text} DROP in table nat: iptables refuses a DROP policy in nat ("not intended for filtering")`,

@@ -1,6 +1,6 @@
 import type { LintRule } from '../src/engine/types.js';
 import { protocolNumber } from '../src/model/protocols.js';
-import { ruleLinesWith } from './lib/commands.js';
+import { forEachPart, lineAt } from './lib/commands.js';
 
 /** IPv6 extension headers: `-p` sees only the last header, so these never match (ip6tables warns). */
 const IPV6_EXTENSION_HEADERS: ReadonlyMap<number, string> = new Map([
@@ -25,29 +25,28 @@ const rule: LintRule = {
   },
   check(context) {
     const ipv6 = context.model.family === 'ipv6';
-    for (const { command, chain } of ruleLinesWith(context.model, { base: ['protocol'] })) {
-      for (const part of command.rule.parts) {
-        if (part.kind !== 'base' || part.name !== 'protocol') continue;
-        const value = part.values[0];
-        const number = value ? protocolNumber(value.text) : null;
-        if (!value || number === null) continue;
-        if (number === 0 && part.negation !== 'none') {
-          context.report({
-            message: `\`! -p ${value.text}\` in chain ${chain} can never match (every packet has a protocol); iptables rejects the rule`,
-            span: part.optionWord.span,
-            fix: `on line ${command.span.line}, delete the rule, or drop the \`! -p ${value.text}\` condition if the rule should apply to all packets`,
-          });
-        } else if (ipv6 && part.negation === 'none' && IPV6_EXTENSION_HEADERS.has(number)) {
-          const match = IPV6_EXTENSION_HEADERS.get(number) as string;
-          context.report({
-            message: `\`-p ${value.text}\` in chain ${chain} never matches: ip6tables compares -p with the protocol after the extension headers, and ${value.text} is an extension header`,
-            span: part.optionWord.span,
-            severity: 'warning',
-            fix: `on line ${command.span.line}, replace \`-p ${value.text}\` with \`${match}\``,
-          });
-        }
+    forEachPart(context.model, 'base', ['protocol'], (part, line) => {
+      const value = part.values[0];
+      const number = value ? protocolNumber(value.text) : null;
+      if (!value || number === null) return;
+      if (number === 0 && part.negation !== 'none') {
+        const { command, chain } = lineAt(context.model, line);
+        context.report({
+          message: `\`! -p ${value.text}\` in chain ${chain} can never match (every packet has a protocol); iptables rejects the rule`,
+          span: part.optionWord.span,
+          fix: `on line ${command.span.line}, delete the rule, or drop the \`! -p ${value.text}\` condition if the rule should apply to all packets`,
+        });
+      } else if (ipv6 && part.negation === 'none' && IPV6_EXTENSION_HEADERS.has(number)) {
+        const { command, chain } = lineAt(context.model, line);
+        const match = IPV6_EXTENSION_HEADERS.get(number) as string;
+        context.report({
+          message: `\`-p ${value.text}\` in chain ${chain} never matches: ip6tables compares -p with the protocol after the extension headers, and ${value.text} is an extension header`,
+          span: part.optionWord.span,
+          severity: 'warning',
+          fix: `on line ${command.span.line}, replace \`-p ${value.text}\` with \`${match}\``,
+        });
       }
-    }
+    });
   },
 };
 

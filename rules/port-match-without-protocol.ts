@@ -1,7 +1,7 @@
 import type { BaseOption, RuleSpec, Span } from '../grammar/ast.js';
 import { protocolNumber } from '../src/model/protocols.js';
 import type { LintRule } from '../src/engine/types.js';
-import { ruleLinesWith } from './lib/commands.js';
+import { commandAt, forEachPart, lineAt } from './lib/commands.js';
 
 /** Protocol matches and the protocol number the kernel requires for them (`xt_match.proto`). */
 const MATCH_PROTOCOL: Readonly<Record<string, number>> = { tcp: 6, udp: 17, dccp: 33, sctp: 132 };
@@ -11,6 +11,9 @@ const PORT_PROTOCOL_NAMES = 'tcp, udp, udplite, sctp or dccp';
 
 /** The targets this rule checks: the port-carrying options of targetPortOption(), and TPROXY. */
 const PORT_TARGETS: readonly string[] = ['REDIRECT', 'MASQUERADE', 'DNAT', 'SNAT', 'TPROXY'];
+
+/** The matches this rule checks: the protocol matches and multiport. */
+const PORT_MATCHES: readonly string[] = [...Object.keys(MATCH_PROTOCOL), 'multiport'];
 
 /** Target options that carry ports only together with a port-bearing protocol. */
 function targetPortOption(target: string, option: string, value: string): boolean {
@@ -35,42 +38,48 @@ const rule: LintRule = {
     },
   },
   check(context) {
-    const wanted = { match: [...Object.keys(MATCH_PROTOCOL), 'multiport'], target: PORT_TARGETS };
-    for (const { command, chain } of ruleLinesWith(context.model, wanted)) {
-      const protocol = protocolOf(command.rule);
-      const number = protocol && protocol.negation === 'none' ? protocolNumber(protocol.values[0]?.text ?? '') : null;
-      // Only rules with a finding need these texts: built on demand, not for every rule.
-      const writtenProtocol = (): string => (protocol ? `${protocol.negation === 'none' ? '' : '! '}-p ${protocol.values[0]?.text ?? ''}` : 'no -p');
-      const report = (span: Span, what: string, needs: string, suggestion: (written: string) => string): void => {
-        const written = writtenProtocol();
-        context.report({
-          message: `${what} in chain ${chain} needs ${needs}, but the rule has ${written}; iptables rejects the rule`,
-          span,
-          fix: `on line ${command.span.line}, ${suggestion(written)}`,
-        });
-      };
-      for (const part of command.rule.parts) {
-        if (part.kind === 'match') {
-          const name = part.name.text;
-          const required = MATCH_PROTOCOL[name];
-          if (required !== undefined && number !== required) {
-            report(part.name.span, `the ${name} match`, `-p ${name}`, (written) => (protocol ? `change \`${written}\` to \`-p ${name}\`` : `add \`-p ${name}\` before \`-m ${name}\``));
-          } else if (name === 'multiport' && (number === null || !PORT_PROTOCOLS.has(number))) {
-            report(part.name.span, 'the multiport match', `-p ${PORT_PROTOCOL_NAMES}`, (written) => (protocol ? `change \`${written}\` to \`-p tcp\` (or udp…), or split the rule per protocol` : 'add `-p tcp` (or udp…) before `-m multiport`'));
-          }
-        } else if (part.kind === 'target') {
-          const target = part.name.text;
-          for (const option of part.options) {
-            const value = option.values[0]?.text ?? '';
-            if ((number !== null && PORT_PROTOCOLS.has(number)) || !targetPortOption(target, option.name, value)) continue;
-            report(option.optionWord.span, `the port in \`--${option.name} ${value}\` of ${target}`, `-p ${PORT_PROTOCOL_NAMES}`, (written) => (protocol ? `change \`${written}\` to \`-p tcp\` (or udp…)` : 'add `-p tcp` (or `-p udp`) to the rule, one rule per protocol'));
-          }
-          if (target === 'TPROXY' && number !== 6 && number !== 17) {
-            report(part.name.span, 'TPROXY', '-p tcp or -p udp', (written) => (protocol ? `change \`${written}\` to \`-p tcp\` (or udp)` : 'add `-p tcp` (or `-p udp`)'));
-          }
-        }
+    const { model } = context;
+    // Parts come in source order: the protocol of a line is looked up once for all of its parts.
+    let protocolLine = -1;
+    let protocol: BaseOption | undefined;
+    let number: number | null = null;
+    const lineProtocol = (line: number): void => {
+      if (line === protocolLine) return;
+      protocolLine = line;
+      protocol = protocolOf(commandAt(model, line).rule);
+      number = protocol && protocol.negation === 'none' ? protocolNumber(protocol.values[0]?.text ?? '') : null;
+    };
+    const report = (line: number, span: Span, what: string, needs: string, suggestion: (written: string) => string): void => {
+      const { command, chain } = lineAt(model, line);
+      const written = protocol ? `${protocol.negation === 'none' ? '' : '! '}-p ${protocol.values[0]?.text ?? ''}` : 'no -p';
+      context.report({
+        message: `${what} in chain ${chain} needs ${needs}, but the rule has ${written}; iptables rejects the rule`,
+        span,
+        fix: `on line ${command.span.line}, ${suggestion(written)}`,
+      });
+    };
+    forEachPart(model, 'match', PORT_MATCHES, (part, line) => {
+      lineProtocol(line);
+      const name = part.name.text;
+      const required = MATCH_PROTOCOL[name];
+      if (required !== undefined && number !== required) {
+        report(line, part.name.span, `the ${name} match`, `-p ${name}`, (written) => (protocol ? `change \`${written}\` to \`-p ${name}\`` : `add \`-p ${name}\` before \`-m ${name}\``));
+      } else if (name === 'multiport' && (number === null || !PORT_PROTOCOLS.has(number))) {
+        report(line, part.name.span, 'the multiport match', `-p ${PORT_PROTOCOL_NAMES}`, (written) => (protocol ? `change \`${written}\` to \`-p tcp\` (or udp…), or split the rule per protocol` : 'add `-p tcp` (or udp…) before `-m multiport`'));
       }
-    }
+    });
+    forEachPart(model, 'target', PORT_TARGETS, (part, line) => {
+      lineProtocol(line);
+      const target = part.name.text;
+      for (const option of part.options) {
+        const value = option.values[0]?.text ?? '';
+        if ((number !== null && PORT_PROTOCOLS.has(number)) || !targetPortOption(target, option.name, value)) continue;
+        report(line, option.optionWord.span, `the port in \`--${option.name} ${value}\` of ${target}`, `-p ${PORT_PROTOCOL_NAMES}`, (written) => (protocol ? `change \`${written}\` to \`-p tcp\` (or udp…)` : 'add `-p tcp` (or `-p udp`) to the rule, one rule per protocol'));
+      }
+      if (target === 'TPROXY' && number !== 6 && number !== 17) {
+        report(line, part.name.span, 'TPROXY', '-p tcp or -p udp', (written) => (protocol ? `change \`${written}\` to \`-p tcp\` (or udp)` : 'add `-p tcp` (or `-p udp`)'));
+      }
+    });
   },
 };
 

@@ -1,7 +1,11 @@
+import { actionIndex } from '../src/model/action-index.js';
 import type { Hook } from '../src/model/builtins.js';
+import type { Chain } from '../src/model/types.js';
 import type { LintRule } from '../src/engine/types.js';
 import { describePath, hooksReaching } from './lib/hooks.js';
 import { describeRestriction, TARGET_RESTRICTIONS } from './lib/target-restrictions.js';
+
+const RESTRICTED = Object.entries(TARGET_RESTRICTIONS);
 
 const rule: LintRule = {
   meta: {
@@ -18,35 +22,36 @@ const rule: LintRule = {
   },
   check(context) {
     for (const [tableName, table] of context.model.tables) {
-      for (const chain of table.chains.values()) {
-        for (const r of chain.rules) {
-          if (r.action.kind !== 'extension' || !r.target) continue;
-          const restriction = TARGET_RESTRICTIONS[r.action.name];
-          if (!restriction) continue;
-          const name = r.action.name;
-          const allowed = describeRestriction(restriction);
+      const extensions = actionIndex(context.model, tableName).extensions;
+      for (const [name, restriction] of RESTRICTED) {
+        for (const r of extensions.get(name) ?? []) {
+          if (!r.target) continue;
+          const chain = table.chains.get(r.chain) as Chain;
           if (restriction.tables && !restriction.tables.includes(tableName)) {
             context.report({
-              message: `${name} in chain ${chain.name} of table ${tableName}: the kernel only accepts ${name} in ${allowed}, so the table fails to load`,
+              message: `${name} in chain ${chain.name} of table ${tableName}: the kernel only accepts ${name} in ${describeRestriction(restriction)}, so the table fails to load`,
               span: r.target.name.span,
               fix: `move line ${r.span.line} to the *${restriction.tables[0]} table${restriction.hooks ? ` in chain ${restriction.hooks[0]}` : ''}, or use a target valid in ${tableName}`,
             });
             continue;
           }
-          if (!restriction.hooks) continue;
+          const allowedHooks = restriction.hooks;
+          if (!allowedHooks) continue;
           const reach = hooksReaching(context, tableName);
-          const bad = reach.hooksOf(chain.name).filter((hook) => !restriction.hooks?.includes(hook));
-          const hook = bad[0] as Hook | undefined;
-          if (hook === undefined) continue;
+          const hooks = reach.hooksOf(chain.name);
+          // Most restricted targets are where they belong: the list of bad hooks is built only for a finding.
+          if (hooks.every((hook) => allowedHooks.includes(hook))) continue;
+          const bad = hooks.filter((hook) => !allowedHooks.includes(hook));
+          const hook = bad[0] as Hook;
           const path = reach.pathFrom(hook, chain.name) ?? [];
           const via = chain.builtin ? '' : ` (reached as ${describePath(hook, path)})`;
           const lastJump = path[path.length - 1];
           context.report({
-            message: `${name} in chain ${chain.name} runs in hook ${bad.join(', ')}${via}, but the kernel only accepts ${name} in ${allowed}, so the table fails to load`,
+            message: `${name} in chain ${chain.name} runs in hook ${bad.join(', ')}${via}, but the kernel only accepts ${name} in ${describeRestriction(restriction)}, so the table fails to load`,
             span: r.target.name.span,
             fix: chain.builtin
-              ? `move line ${r.span.line} to chain ${restriction.hooks[0]} of table ${tableName}`
-              : `stop jumping to ${chain.name} from ${hook}${lastJump ? ` (line ${lastJump.rule.span.line})` : ''}, or move line ${r.span.line} into a chain reached only from ${restriction.hooks.join('/')}`,
+              ? `move line ${r.span.line} to chain ${allowedHooks[0]} of table ${tableName}`
+              : `stop jumping to ${chain.name} from ${hook}${lastJump ? ` (line ${lastJump.rule.span.line})` : ''}, or move line ${r.span.line} into a chain reached only from ${allowedHooks.join('/')}`,
             related: path.map((edge) => ({ message: `${edge.from} ${edge.via === 'goto' ? 'goes' : 'jumps'} to ${edge.to} here`, span: edge.rule.span })),
           });
         }

@@ -1,5 +1,6 @@
 import { endsChainUnconditionally } from '../src/model/actions.js';
-import type { Rule } from '../src/model/types.js';
+import { actionIndex } from '../src/model/action-index.js';
+import type { Chain, Rule } from '../src/model/types.js';
 import type { LintRule } from '../src/engine/types.js';
 import { commandText } from './lib/text.js';
 
@@ -18,19 +19,19 @@ const rule: LintRule = {
   },
   check(context) {
     for (const [tableName, table] of context.model.tables) {
-      for (const chain of table.chains.values()) {
-        let shadow: Rule | undefined;
-        for (const r of chain.rules) {
-          if (shadow) {
-            context.report({
-              message: `rule ${r.index + 1} of chain ${chain.name} (table ${tableName}) is never reached: rule ${shadow.index + 1} on line ${shadow.span.line} (\`${commandText(shadow.command)}\`) already ends the chain for every packet`,
-              span: r.span,
-              fix: `move line ${r.span.line} above line ${shadow.span.line}, or delete it: \`${commandText(r.command)}\``,
-              related: [{ message: `this rule ends chain ${chain.name} for every packet`, span: shadow.span }],
-            });
-          } else if (endsChainUnconditionally(r)) {
-            shadow = r;
-          }
+      // Only a rule that can end its chain can shadow the rest: the first such unconditional one per chain.
+      let chain: Chain | undefined;
+      for (const shadow of actionIndex(context.model, tableName).terminating) {
+        if (chain?.name === shadow.chain || !endsChainUnconditionally(shadow)) continue;
+        chain = table.chains.get(shadow.chain) as Chain;
+        for (let i = shadow.index + 1; i < chain.rules.length; i++) {
+          const r = chain.rules[i] as Rule;
+          context.report({
+            message: `rule ${r.index + 1} of chain ${chain.name} (table ${tableName}) is never reached: rule ${shadow.index + 1} on line ${shadow.span.line} (\`${commandText(shadow.command)}\`) already ends the chain for every packet`,
+            span: r.span,
+            fix: `move line ${r.span.line} above line ${shadow.span.line}, or delete it: \`${commandText(r.command)}\``,
+            related: [{ message: `this rule ends chain ${chain.name} for every packet`, span: shadow.span }],
+          });
         }
       }
     }

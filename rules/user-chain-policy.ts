@@ -1,7 +1,7 @@
 import type { LintRule } from '../src/engine/types.js';
 import { isBuiltinChain } from '../src/model/builtins.js';
 import { classifyChainName } from './lib/chain-names.js';
-import { chainDeclarations, commandLines } from './lib/commands.js';
+import { chainDeclarations, commandLinesOf } from './lib/commands.js';
 
 const rule: LintRule = {
   meta: {
@@ -27,7 +27,7 @@ const rule: LintRule = {
         fix: `change line ${declaration.span.line} to \`:${name} - [0:0]\`${policy === 'DROP' || policy === 'ACCEPT' ? ` and, if packets should stop there, end the chain with \`-A ${name} -j ${policy}\`` : ''}`,
       });
     }
-    for (const { table, command } of commandLines(context.model)) {
+    for (const { table, command } of commandLinesOf(context.model, ['policy'])) {
       if (command.command !== 'policy' || !command.chain) continue;
       const name = command.chain.text;
       if (isBuiltinChain(table, name) || !context.model.tables.get(table)?.chains.has(name)) continue;

@@ -2,51 +2,124 @@
  * Line-level access to the dump: checks that iptables makes when it reads a
  * line (before any rule is in a chain) look at every line that specifies a
  * rule, including ones a later `-D` removes.
+ *
+ * buildModel records the lines and their parts as it applies them
+ * (src/model/line-index.ts); rules then visit only the lines and parts they
+ * look for.
  */
-import type { ChainDeclaration, CommandLine, RuleSpec, TableBlock } from '../../grammar/ast.js';
+import type { ChainDeclaration, CommandLine, TableBlock } from '../../grammar/ast.js';
+import { lineIndexOf, type CommandEntry, type LineIndex, type PartKind, type RuleCommand, type RulePart } from '../../src/model/line-index.js';
 import type { Model } from '../../src/model/types.js';
+
+export type { CommandEntry };
 
 export interface RuleLine {
   table: string;
   block: TableBlock;
-  command: CommandLine & { rule: RuleSpec };
+  command: RuleCommand;
   chain: string;
 }
 
-const ADDING: ReadonlySet<CommandLine['command']> = new Set(['append', 'insert', 'replace']);
+/** Commands that do not specify a rule: `-N`, `-X`, `-P`, `-E`, `-F`, `-D`… */
+export type OtherCommandKind = Exclude<CommandLine['command'], 'append' | 'insert' | 'replace'>;
 
-/**
- * Every `-A`/`-I`/`-R` line that applies to the model's family, in source order.
- * Built once per model and shared by the rules that walk it (the model is not
- * changed after it is built).
- */
-export function ruleLines(model: Model): readonly RuleLine[] {
-  const cached = ruleLinesCache.get(model);
-  if (cached) return cached;
-  const lines: RuleLine[] = [];
-  const family = model.family;
-  for (const block of model.source.tables) {
-    const table = block.name;
-    const commands = block.commands;
-    for (let i = 0; i < commands.length; i++) {
-      const command = commands[i] as CommandLine;
-      if (!ADDING.has(command.command) || !command.rule || !command.chain) continue;
-      if (command.familyOnly !== undefined && command.familyOnly !== family) continue;
-      lines.push({ table, block, command: command as RuleLine['command'], chain: command.chain.text });
-    }
-  }
-  ruleLinesCache.set(model, lines);
-  return lines;
-}
-
-const ruleLinesCache = new WeakMap<Model, readonly RuleLine[]>();
-
-type PartKind = RuleSpec['parts'][number]['kind'];
-
-/** Per part kind and name (`match`/`state`, `target`/`REJECT`, `base`/`protocol`): positions in ruleLines(), ascending. */
 const PART_KINDS: readonly PartKind[] = ['base', 'match', 'target'];
 
-type RuleLineIndex = Record<PartKind, Map<string, number[]>>;
+/** What the lint rules add to the model's line index, made on first use. */
+interface LineViews {
+  index: LineIndex;
+  /** RuleLine of each rule line, made when a rule first selects the line. */
+  objects: (RuleLine | undefined)[];
+}
+
+const views = new WeakMap<Model, LineViews>();
+
+function lineViews(model: Model): LineViews {
+  let found = views.get(model);
+  if (!found) {
+    const index = lineIndexOf(model);
+    views.set(model, (found = { index, objects: new Array<RuleLine | undefined>(index.commands.length) }));
+  }
+  return found;
+}
+
+/** The rule lines that have part `id`, ascending and distinct. */
+function linesWithPart(view: LineViews, id: number): Int32Array {
+  const { start, lines } = view.index.byPart;
+  const found: number[] = [];
+  for (let i = start[id] as number, end = start[id + 1] as number; i < end; i++) {
+    const line = lines[i] as number;
+    // A line can have the part twice (`-m comment … -m comment …`): listed once.
+    if (found.length === 0 || found[found.length - 1] !== line) found.push(line);
+  }
+  return Int32Array.from(found);
+}
+
+type PartOfKind<K extends PartKind> = Extract<RulePart, { kind: K }>;
+
+/**
+ * Calls `visit` for every part of kind `kind` named one of `names` on every
+ * `-A`/`-I`/`-R` line, in source order, with the line's position for lineAt()
+ * and commandAt(). For checks of single parts: they touch only those parts,
+ * not every part of every line.
+ */
+export function forEachPart<K extends PartKind>(model: Model, kind: K, names: Iterable<string>, visit: (part: PartOfKind<K>, line: number) => void): void {
+  const view = lineViews(model);
+  const { start, order, lines, parts } = view.index.byPart;
+  // One cursor per wanted name; each step takes the part that comes first in the dump.
+  const ids: number[] = [];
+  for (const name of names) {
+    const id = view.index.partIds[kind].get(name);
+    if (id !== undefined && !ids.includes(id)) ids.push(id);
+  }
+  if (ids.length === 1) {
+    const id = ids[0] as number;
+    for (let at = start[id] as number, end = start[id + 1] as number; at < end; at++) visit(parts[at] as PartOfKind<K>, lines[at] as number);
+    return;
+  }
+  const next = ids.map((id) => start[id] as number);
+  const ends = ids.map((id) => start[id + 1] as number);
+  for (;;) {
+    let best = -1;
+    for (let c = 0; c < next.length; c++) {
+      if ((next[c] as number) < (ends[c] as number) && (best < 0 || (order[next[c] as number] as number) < (order[next[best] as number] as number))) best = c;
+    }
+    if (best < 0) return;
+    const at = next[best] as number;
+    next[best] = at + 1;
+    visit(parts[at] as PartOfKind<K>, lines[at] as number);
+  }
+}
+
+/** The command of the rule line at a position forEachPart() gave. */
+export function commandAt(model: Model, line: number): RuleCommand {
+  return lineIndexOf(model).commands[line] as RuleCommand;
+}
+
+/** The rule line at a position forEachPart() gave. */
+export function lineAt(model: Model, line: number): RuleLine {
+  return ruleLineAt(lineViews(model), line);
+}
+
+function ruleLineAt(view: LineViews, line: number): RuleLine {
+  let object = view.objects[line];
+  if (!object) {
+    const { index } = view;
+    const command = index.commands[line] as RuleCommand;
+    const block = index.blocks[index.blockOf[line] as number] as TableBlock;
+    object = { table: block.name, block, command, chain: command.chain.text };
+    view.objects[line] = object;
+  }
+  return object;
+}
+
+/** Every `-A`/`-I`/`-R` line that applies to the model's family, in source order. */
+export function ruleLines(model: Model): readonly RuleLine[] {
+  const view = lineViews(model);
+  const lines = new Array<RuleLine>(view.index.commands.length);
+  for (let l = 0; l < lines.length; l++) lines[l] = ruleLineAt(view, l);
+  return lines;
+}
 
 /**
  * The `-A`/`-I`/`-R` lines (as ruleLines(), in source order, each once) that
@@ -55,79 +128,58 @@ type RuleLineIndex = Record<PartKind, Map<string, number[]>>;
  * index over all parts spares each of them a walk over every line.
  */
 export function ruleLinesWith(model: Model, wanted: Partial<Record<PartKind, Iterable<string>>>): readonly RuleLine[] {
-  const lines = ruleLines(model);
-  const index = ruleLineIndex(model, lines);
-  let positions: readonly number[] = [];
+  const view = lineViews(model);
+  let positions: ArrayLike<number> = [];
   for (const kind of PART_KINDS) {
     for (const name of wanted[kind] ?? []) {
-      const found = index[kind].get(name);
-      if (found) positions = positions.length === 0 ? found : mergeAscending(positions, found);
+      const id = view.index.partIds[kind].get(name);
+      if (id === undefined) continue;
+      const found = linesWithPart(view, id);
+      positions = positions.length === 0 ? found : mergeAscending(positions, found);
     }
   }
-  const selected: RuleLine[] = new Array<RuleLine>(positions.length);
-  for (let i = 0; i < positions.length; i++) selected[i] = lines[positions[i] as number] as RuleLine;
+  const selected = new Array<RuleLine>(positions.length);
+  for (let i = 0; i < positions.length; i++) selected[i] = ruleLineAt(view, positions[i] as number);
   return selected;
 }
 
 /** The union of two ascending lists of distinct numbers, ascending and distinct. */
-function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
-  const merged: number[] = [];
+function mergeAscending(a: ArrayLike<number>, b: ArrayLike<number>): Int32Array {
+  const merged = new Int32Array(a.length + b.length);
   let i = 0;
   let j = 0;
+  let n = 0;
   while (i < a.length || j < b.length) {
     const x = i < a.length ? (a[i] as number) : Infinity;
     const y = j < b.length ? (b[j] as number) : Infinity;
     if (x <= y) i++;
     if (y <= x) j++;
-    merged.push(Math.min(x, y));
+    merged[n++] = Math.min(x, y);
   }
-  return merged;
+  return merged.subarray(0, n);
 }
 
-function ruleLineIndex(model: Model, lines: readonly RuleLine[]): RuleLineIndex {
-  const cached = ruleLineIndexCache.get(model);
+/** The command lines of the given kinds (none of them `-A`/`-I`/`-R`) applying to the model's family, in source order. */
+export function commandLinesOf(model: Model, kinds: readonly OtherCommandKind[]): CommandEntry[] {
+  return lineIndexOf(model).others.filter((entry) => kinds.includes(entry.command.command as OtherCommandKind));
+}
+
+export interface DeclarationEntry {
+  table: string;
+  block: TableBlock;
+  declaration: ChainDeclaration;
+}
+
+const declarationLists = new WeakMap<Model, readonly DeclarationEntry[]>();
+
+/** Every `:CHAIN` line of the dump with its table, in source order (built once per model). */
+export function chainDeclarations(model: Model): readonly DeclarationEntry[] {
+  const cached = declarationLists.get(model);
   if (cached) return cached;
-  const index: RuleLineIndex = { base: new Map(), match: new Map(), target: new Map() };
-  for (let l = 0; l < lines.length; l++) {
-    const parts = (lines[l] as RuleLine).command.rule.parts;
-    for (let p = 0; p < parts.length; p++) {
-      const part = parts[p] as RuleSpec['parts'][number];
-      const name = part.kind === 'base' ? part.name : part.name.text;
-      const byName = index[part.kind];
-      const positions = byName.get(name);
-      if (!positions) byName.set(name, [l]);
-      else if (positions[positions.length - 1] !== l) positions.push(l);
-    }
-  }
-  ruleLineIndexCache.set(model, index);
-  return index;
-}
-
-const ruleLineIndexCache = new WeakMap<Model, RuleLineIndex>();
-
-/** Every command line applying to the model's family, with its table (built once per model). */
-export function commandLines(model: Model): readonly { table: string; block: TableBlock; command: CommandLine }[] {
-  const cached = commandLinesCache.get(model);
-  if (cached) return cached;
-  const lines: { table: string; block: TableBlock; command: CommandLine }[] = [];
-  const family = model.family;
-  for (const block of model.source.tables) {
-    const table = block.name;
-    const commands = block.commands;
-    for (let i = 0; i < commands.length; i++) {
-      const command = commands[i] as CommandLine;
-      if (command.familyOnly !== undefined && command.familyOnly !== family) continue;
-      lines.push({ table, block, command });
-    }
-  }
-  commandLinesCache.set(model, lines);
-  return lines;
-}
-
-const commandLinesCache = new WeakMap<Model, readonly { table: string; block: TableBlock; command: CommandLine }[]>();
-
-export function* chainDeclarations(model: Model): Generator<{ table: string; block: TableBlock; declaration: ChainDeclaration }> {
-  for (const block of model.source.tables) for (const declaration of block.chains) yield { table: block.name, block, declaration };
+  const list: DeclarationEntry[] = [];
+  for (const block of model.source.tables) for (const declaration of block.chains) list.push({ table: block.name, block, declaration });
+  declarationLists.set(model, list);
+  return list;
 }
 
 /** `add \`:NAME - [0:0]\`` — the declaration line for a user chain. */

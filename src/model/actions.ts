@@ -44,6 +44,40 @@ export function classifyTarget(target: TargetSpec | undefined, chainExists: (nam
   return { kind: 'jump', chain: name, resolved: false };
 }
 
+const NO_ACTION: RuleAction = { kind: 'none' };
+
+/**
+ * classifyTarget for every rule of one table. Outcomes that name no chain of
+ * the table (verdicts, extensions, unresolved names) share one object per
+ * distinct outcome: a dump with 100 000 `-j ACCEPT` or `-j DNAT` rules keeps a
+ * few objects, not one per rule. Such an outcome depends only on `-j`/`-g`, the
+ * name and whether the target is a known extension or has options.
+ */
+export class TableActions {
+  /** Indexed by (goto ? 2 : 0) + (extension-like ? 1 : 0). */
+  private readonly byKind: Map<string, RuleAction>[] = [new Map(), new Map(), new Map(), new Map()];
+  private readonly noChain = (): boolean => false;
+
+  constructor(private readonly chains: ReadonlyMap<string, unknown>) {}
+
+  classify(target: TargetSpec | undefined, name: string | undefined): RuleAction {
+    if (!target) return NO_ACTION;
+    const named = name ?? target.name.text;
+    const jump = target.via !== 'goto';
+    // A standard verdict is never a jump to a chain, even when a chain has its name.
+    if (!(jump && STANDARD_VERDICTS.has(named)) && this.chains.has(named)) {
+      return jump ? { kind: 'jump', chain: named, resolved: true } : { kind: 'goto', chain: named, resolved: true };
+    }
+    const cache = this.byKind[(jump ? 0 : 2) + (target.known || target.options.length > 0 ? 1 : 0)] as Map<string, RuleAction>;
+    let action = cache.get(named);
+    if (action === undefined) {
+      action = classifyTarget(target, this.noChain, named);
+      cache.set(named, action);
+    }
+    return action;
+  }
+}
+
 /** The rule ends traversal of its chain for every packet that reaches it. */
 export function endsChainUnconditionally(rule: Rule): boolean {
   const action = rule.action;

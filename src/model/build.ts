@@ -4,7 +4,10 @@
  * and the jump graph once the final set of chains is known.
  */
 import type { ChainDeclaration, CommandLine, ParseResult, Span, TableBlock } from '../../grammar/ast.js';
-import { classifyTarget } from './actions.js';
+import { ActionIndexBuilder, rememberActionIndexes, type ActionIndex } from './action-index.js';
+import { TableActions } from './actions.js';
+import { rememberChainGraph, type ChainGraph } from './graph.js';
+import { LineIndexBuilder, rememberLineIndex } from './line-index.js';
 import { builtinChainsOf, isBuiltinChain, STANDARD_VERDICTS } from './builtins.js';
 import { ModelRule } from './rule.js';
 import { ruleKey } from './rule-key.js';
@@ -12,15 +15,18 @@ import type { Chain, JumpEdge, Model, ModelDiagnostic, ModelDiagnosticKind, Rule
 
 export function buildModel(parse: ParseResult): Model {
   const builder = new ModelBuilder(parse);
-  for (const block of parse.tables) builder.applyBlock(block);
+  const blocks = parse.tables;
+  for (let b = 0; b < blocks.length; b++) builder.applyBlock(blocks[b] as TableBlock, b);
   return builder.finish();
 }
 
 /** Per-table bookkeeping needed while commands are applied. */
 interface WorkingTable {
   table: Table;
-  /** Rules currently in the table whose target is the given name (for `-X` in-use checks and `-E`). */
-  referrers: Map<string, Set<Rule>>;
+  /** How many rules currently in the table have the given target name (for `-X` in-use checks). */
+  referrers: Map<string, number>;
+  /** The chain the previous `-A`/`-I` went to: dumps add to one chain many times in a row. */
+  lastAdded: Chain | undefined;
 }
 
 class ModelBuilder {
@@ -29,22 +35,31 @@ class ModelBuilder {
   /** Target names changed by `-E`: the AST still shows the old name. */
   private readonly renamedTargets = new Map<Rule, string>();
   private readonly keys = new Map<Rule, string>();
+  private readonly lines = new LineIndexBuilder();
 
   constructor(private readonly parse: ParseResult) {}
 
-  applyBlock(block: TableBlock): void {
+  applyBlock(block: TableBlock, blockIndex: number): void {
     let working = this.tables.get(block.name);
     if (!working) {
-      working = { table: newTable(block), referrers: new Map() };
+      working = { table: newTable(block), referrers: new Map(), lastAdded: undefined };
       this.tables.set(block.name, working);
     } else {
       working.table.blocks.push(block);
       if (this.parse.format === 'save') this.reopen(working, block);
     }
-    for (const item of inSourceOrder(block.chains, block.commands)) {
-      if (item.kind === 'chain') this.declare(working, item);
-      else this.apply(working, item);
+    // Declarations and commands, each in source order, merged by offset.
+    const { chains, commands } = block;
+    let c = 0;
+    for (let i = 0; i < commands.length; i++) {
+      const command = commands[i] as CommandLine;
+      const offset = command.span.offset;
+      while (c < chains.length && (chains[c] as ChainDeclaration).span.offset <= offset) this.declare(working, chains[c++] as ChainDeclaration);
+      if (command.familyOnly !== undefined && command.familyOnly !== this.parse.family) continue;
+      this.lines.add(blockIndex, block, command);
+      this.apply(working, command);
     }
+    while (c < chains.length) this.declare(working, chains[c++] as ChainDeclaration);
   }
 
   /** iptables-restore flushes a table when its `*table` line comes again (without --noflush). */
@@ -59,6 +74,7 @@ class ModelBuilder {
     }
     compactChainOrder(table);
     working.referrers.clear();
+    working.lastAdded = undefined;
   }
 
   private declare(working: WorkingTable, declaration: ChainDeclaration): void {
@@ -70,18 +86,18 @@ class ModelBuilder {
     if (chain.builtin && (policy === 'ACCEPT' || policy === 'DROP')) chain.policy = policy;
   }
 
+  /** Applies a command of the model's family. */
   private apply(working: WorkingTable, command: CommandLine): void {
-    if (command.familyOnly !== undefined && command.familyOnly !== this.parse.family) return;
     const { table } = working;
     const chainName = command.chain?.text;
     switch (command.command) {
       case 'append': {
-        const chain = this.chainForAdding(table, command);
+        const chain = this.chainForAdding(working, command);
         if (chain) this.insertRule(working, chain, chain.rules.length, command);
         return;
       }
       case 'insert': {
-        const chain = this.chainForAdding(table, command);
+        const chain = this.chainForAdding(working, command);
         if (!chain) return;
         const position = command.ruleNumber ? this.ruleNumber(table, chain, command, chain.rules.length + 1) : 1;
         if (position !== null) this.insertRule(working, chain, position - 1, command);
@@ -162,14 +178,19 @@ class ModelBuilder {
   }
 
   /** `-A`/`-I` on a chain that was never declared: kept (flagged implicit) so its rules are still analysed. */
-  private chainForAdding(table: Table, command: CommandLine): Chain | undefined {
+  private chainForAdding(working: WorkingTable, command: CommandLine): Chain | undefined {
     const name = command.chain?.text;
     if (name === undefined) return undefined;
-    const chain = table.chains.get(name);
-    if (chain) return chain;
-    const created = addChain(table, name, false, command.chain?.span ?? command.span);
-    created.implicit = true;
-    return created;
+    const last = working.lastAdded;
+    if (last !== undefined && last.name === name) return last;
+    const { table } = working;
+    let chain = table.chains.get(name);
+    if (!chain) {
+      chain = addChain(table, name, false, command.chain?.span ?? command.span);
+      chain.implicit = true;
+    }
+    working.lastAdded = chain;
+    return chain;
   }
 
   private existingChain(table: Table, command: CommandLine): Chain | undefined {
@@ -218,8 +239,8 @@ class ModelBuilder {
     if (index === chain.rules.length) chain.rules.push(rule);
     else chain.rules.splice(index, 0, rule);
     const target = rule.target?.name.text;
-    // ACCEPT/DROP/… can never name a chain: not tracking them keeps a million `-j ACCEPT` out of the index.
-    if (target !== undefined && !STANDARD_VERDICTS.has(target)) referrersOf(working, target).add(rule);
+    // ACCEPT/DROP/… can never name a chain: not counting them keeps them out of the map.
+    if (target !== undefined && !STANDARD_VERDICTS.has(target)) working.referrers.set(target, (working.referrers.get(target) ?? 0) + 1);
   }
 
   private removeRule(working: WorkingTable, chain: Chain, index: number): void {
@@ -233,8 +254,14 @@ class ModelBuilder {
   }
 
   private forget(working: WorkingTable, rule: Rule): void {
-    const target = this.renamedTargets.get(rule) ?? rule.target?.name.text;
-    if (target !== undefined) working.referrers.get(target)?.delete(rule);
+    const target = this.targetName(rule);
+    const count = target === undefined ? undefined : working.referrers.get(target);
+    if (target !== undefined && count !== undefined) working.referrers.set(target, count - 1);
+  }
+
+  /** The chain name the rule's target stands for now: `-E` renames what the AST still shows. */
+  private targetName(rule: Rule): string | undefined {
+    return this.renamedTargets.get(rule) ?? rule.target?.name.text;
   }
 
   private deleteChain(working: WorkingTable, chain: Chain, command: CommandLine): boolean {
@@ -245,7 +272,7 @@ class ModelBuilder {
       this.diagnose('builtin-chain', table.name, command.span, `${prefix}: ${name} is a built-in chain of table ${table.name} and cannot be deleted`, command, name);
       return false;
     }
-    const users = working.referrers.get(name)?.size ?? 0;
+    const users = working.referrers.get(name) ?? 0;
     if (users > 0) {
       this.diagnose('chain-in-use', table.name, command.span, `${prefix}: ${users} rule${users === 1 ? ' still jumps' : 's still jump'} to ${name}, so the chain cannot be deleted`, command, name);
       return false;
@@ -256,6 +283,7 @@ class ModelBuilder {
     }
     // chainOrder is compacted once in finish(): filtering it here would make `-X` of every chain quadratic.
     table.chains.delete(name);
+    if (working.lastAdded === chain) working.lastAdded = undefined;
     return true;
   }
 
@@ -281,13 +309,15 @@ class ModelBuilder {
     table.chains.set(newName, chain);
     chain.name = newName;
     table.chainOrder = table.chainOrder.map((n) => (n === oldName ? newName : n));
-    // Jumps point at the chain itself, not at its name: they follow the rename.
-    const users = working.referrers.get(oldName);
-    if (users) {
+    // Jumps point at the chain itself, not at its name: they follow the rename. `-E` is rare
+    // (and already walks chainOrder), so the rules that name the chain are found by a walk.
+    const users = working.referrers.get(oldName) ?? 0;
+    if (users > 0) {
       working.referrers.delete(oldName);
-      for (const rule of users) this.renamedTargets.set(rule, newName);
-      const existing = referrersOf(working, newName);
-      for (const rule of users) existing.add(rule);
+      for (const each of table.chains.values()) {
+        for (const rule of each.rules) if (this.targetName(rule) === oldName) this.renamedTargets.set(rule, newName);
+      }
+      working.referrers.set(newName, (working.referrers.get(newName) ?? 0) + users);
     }
   }
 
@@ -302,34 +332,59 @@ class ModelBuilder {
     const tables = new Map<string, Table>();
     const edges = new Map<string, Map<string, JumpEdge[]>>();
     const incoming = new Map<string, Map<string, JumpEdge[]>>();
+    const actionIndexes = new Map<string, ActionIndex>();
+    const graphs = new Map<string, ChainGraph>();
     for (const [name, { table }] of this.tables) {
       tables.set(name, table);
       compactChainOrder(table);
       const outgoingOfTable = new Map<string, JumpEdge[]>();
       const incomingOfTable = new Map<string, JumpEdge[]>();
-      const chainExists = (chain: string): boolean => table.chains.has(chain);
-      for (const chainName of table.chainOrder) {
-        const chain = table.chains.get(chainName);
-        if (!chain) continue;
-        chain.rules.forEach((rule, index) => {
+      const actions = new TableActions(table.chains);
+      const byAction = new ActionIndexBuilder();
+      // The chain graph (graph.ts) in the same pass: chains numbered in chainOrder, edges in compressed rows.
+      const names = table.chainOrder;
+      const ids = new Map<string, number>();
+      for (let id = 0; id < names.length; id++) ids.set(names[id] as string, id);
+      const firstEdge = new Int32Array(names.length + 1);
+      const edgeTargets: number[] = [];
+      const edgeLists = new Array<readonly JumpEdge[]>(names.length);
+      for (let id = 0; id < names.length; id++) {
+        const chain = table.chains.get(names[id] as string) as Chain;
+        let outgoing: JumpEdge[] | undefined;
+        const rules = chain.rules;
+        for (let index = 0; index < rules.length; index++) {
+          const rule = rules[index] as Rule;
           rule.table = table.name;
           rule.chain = chain.name;
           rule.index = index;
-          rule.action = classifyTarget(rule.target, chainExists, this.renamedTargets.get(rule));
-          const action = rule.action;
+          const action = actions.classify(rule.target, this.renamedTargets.size === 0 ? undefined : this.renamedTargets.get(rule));
+          rule.action = action;
+          byAction.add(rule, action);
           if ((action.kind === 'jump' || action.kind === 'goto') && action.resolved) {
             const edge: JumpEdge = { from: chain.name, to: action.chain, via: action.kind, rule };
-            listIn(outgoingOfTable, chain.name).push(edge);
+            if (outgoing === undefined) outgoingOfTable.set(chain.name, (outgoing = []));
+            outgoing.push(edge);
             listIn(incomingOfTable, action.chain).push(edge);
+            edgeTargets.push(ids.get(action.chain) as number);
           }
-        });
+        }
+        edgeLists[id] = outgoing ?? NO_EDGES;
+        firstEdge[id + 1] = edgeTargets.length;
       }
       edges.set(name, outgoingOfTable);
       incoming.set(name, incomingOfTable);
+      actionIndexes.set(name, byAction.index);
+      graphs.set(name, { names, ids, firstEdge, edgeTarget: Int32Array.from(edgeTargets), edgesOf: (id) => edgeLists[id] as readonly JumpEdge[] });
     }
-    return { source: this.parse, family: this.parse.family, tables, edges, incoming, diagnostics: this.diagnostics };
+    const model: Model = { source: this.parse, family: this.parse.family, tables, edges, incoming, diagnostics: this.diagnostics };
+    rememberActionIndexes(model, actionIndexes);
+    rememberLineIndex(model, this.lines.finish(this.parse.tables));
+    for (const [name, graph] of graphs) rememberChainGraph(model, name, graph);
+    return model;
   }
 }
+
+const NO_EDGES: readonly JumpEdge[] = [];
 
 /** Drops names of deleted chains from chainOrder, keeping the first position of a name created again. */
 function compactChainOrder(table: Table): void {
@@ -355,15 +410,6 @@ function addChain(table: Table, name: string, builtin: boolean, span: Span): Cha
 }
 
 
-function referrersOf(working: WorkingTable, name: string): Set<Rule> {
-  let set = working.referrers.get(name);
-  if (!set) {
-    set = new Set();
-    working.referrers.set(name, set);
-  }
-  return set;
-}
-
 function listIn<V>(map: Map<string, V[]>, key: string): V[] {
   let list = map.get(key);
   if (!list) {
@@ -371,21 +417,4 @@ function listIn<V>(map: Map<string, V[]>, key: string): V[] {
     map.set(key, list);
   }
   return list;
-}
-
-/** Merges the declarations and commands of a block (each already in source order) by offset. */
-function* inSourceOrder(chains: readonly ChainDeclaration[], commands: readonly CommandLine[]): Generator<ChainDeclaration | CommandLine> {
-  let i = 0;
-  let j = 0;
-  while (i < chains.length || j < commands.length) {
-    const declaration = chains[i];
-    const command = commands[j];
-    if (declaration && (!command || declaration.span.offset <= command.span.offset)) {
-      yield declaration;
-      i++;
-    } else if (command) {
-      yield command;
-      j++;
-    }
-  }
 }

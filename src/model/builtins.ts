@@ -24,11 +24,15 @@ export function builtinChainsOf(table: TableName): readonly Hook[] {
   return BUILTIN_CHAINS[table] ?? [];
 }
 
+/** Every name that is a built-in chain of some table: other names (most of a big dump's) are answered at once. */
+const ANY_BUILTIN: ReadonlySet<string> = new Set(Object.values(BUILTIN_CHAINS).flat());
+
 export function isBuiltinChain(table: TableName, chain: string): chain is Hook {
-  return (BUILTIN_CHAINS[table] ?? []).includes(chain as Hook);
+  return ANY_BUILTIN.has(chain) && (BUILTIN_CHAINS[table] ?? []).includes(chain as Hook);
 }
 
 /** Tables (other than `table`) that have a built-in chain named `chain`. */
 export function tablesWithBuiltin(chain: string, except?: TableName): string[] {
+  if (!ANY_BUILTIN.has(chain)) return [];
   return Object.keys(BUILTIN_CHAINS).filter((t) => t !== except && isBuiltinChain(t, chain));
 }

@@ -8,15 +8,23 @@ import { ALWAYS_TRUE_MATCHES, buildPredicates, isUnconditional } from './predica
 import type { Rule, RuleAction, RulePredicates, TableName } from './types.js';
 
 const NO_PARTS: readonly RulePart[] = [];
+const NO_ACTION: RuleAction = { kind: 'none' };
+
+function targetOf(parts: readonly RulePart[]): TargetSpec | undefined {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as RulePart;
+    if (part.kind === 'target') return part;
+  }
+  return undefined;
+}
 
 export class ModelRule implements Rule {
   table: TableName;
   chain: string;
   index = -1;
-  action: RuleAction = { kind: 'none' };
-  target?: TargetSpec;
+  action: RuleAction = NO_ACTION;
+  target: TargetSpec | undefined;
   readonly command: CommandLine;
-  readonly span: Span;
   private readonly family: Family;
   private cachedPredicates: RulePredicates | undefined;
   private cachedUnconditional: boolean | undefined;
@@ -25,10 +33,12 @@ export class ModelRule implements Rule {
     this.table = table;
     this.chain = chain;
     this.command = command;
-    this.span = command.span;
     this.family = family;
-    const target = this.parts.find((p) => p.kind === 'target');
-    if (target) this.target = target;
+    this.target = targetOf(this.parts);
+  }
+
+  get span(): Span {
+    return this.command.span;
   }
 
   get id(): string {

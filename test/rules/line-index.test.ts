@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { RuleSpec } from '../../grammar/ast.js';
 import { parse } from '../../grammar/index.js';
 import { buildModel } from '../../src/model/build.js';
-import { ruleLines, ruleLinesWith, type RuleLine } from '../../rules/lib/commands.js';
+import { forEachPart, lineAt, ruleLines, ruleLinesWith, type RuleLine } from '../../rules/lib/commands.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -57,5 +57,34 @@ describe('ruleLinesWith', () => {
       }
     }
     expect(selected).toBeGreaterThan(1000);
+  });
+
+  it('gives a model built some other way (no recorded index) the same lines', () => {
+    for (const file of files) {
+      const model = buildModel(parse(readFileSync(file, 'utf8'), { file: relative(root, file) }));
+      const copy = { ...model };
+      for (const wanted of selections) expect(describeLines(ruleLinesWith(copy, wanted))).toEqual(describeLines(ruleLinesWith(model, wanted)));
+    }
+  });
+});
+
+describe('forEachPart', () => {
+  it('visits the same parts, in source order, as a walk over every line, on every committed dump', () => {
+    let visited = 0;
+    for (const file of files) {
+      const model = buildModel(parse(readFileSync(file, 'utf8'), { file: relative(root, file) }));
+      for (const wanted of selections) {
+        for (const kind of ['base', 'match', 'target'] as const) {
+          const names = [...(wanted[kind] ?? [])];
+          if (names.length === 0) continue;
+          const walked = ruleLines(model).flatMap((line) => line.command.rule.parts.filter((part) => part.kind === kind && has(part, { [kind]: names })).map((part) => ({ part, line: line.command.span.line })));
+          const seen: { part: Part; line: number }[] = [];
+          forEachPart(model, kind, names, (part, at) => seen.push({ part, line: lineAt(model, at).command.span.line }));
+          expect(seen, `${relative(root, file)} ${kind} ${names.join(',')}`).toEqual(walked);
+          visited += seen.length;
+        }
+      }
+    }
+    expect(visited).toBeGreaterThan(1000);
   });
 });
