@@ -133,7 +133,7 @@ function canonicalValue(name: string, value: string): string {
       return canonicalCidr(value);
     case 'p': {
       const lower = value.toLowerCase();
-      return PROTOCOL_NUMBERS[lower] ?? lower;
+      return Object.hasOwn(PROTOCOL_NUMBERS, lower) ? (PROTOCOL_NUMBERS[lower] as string) : lower;
     }
     case 'dport':
     case 'sport':

@@ -20,15 +20,16 @@ export function isKnownTable(table: string): boolean {
   return Object.hasOwn(BUILTIN_CHAINS, table);
 }
 
+/** Own keys only: a table named `constructor` or `toString` (a syntax error, still modelled) has no built-in chains. */
 export function builtinChainsOf(table: TableName): readonly Hook[] {
-  return BUILTIN_CHAINS[table] ?? [];
+  return isKnownTable(table) ? (BUILTIN_CHAINS[table] as readonly Hook[]) : [];
 }
 
 /** Every name that is a built-in chain of some table: other names (most of a big dump's) are answered at once. */
 const ANY_BUILTIN: ReadonlySet<string> = new Set(Object.values(BUILTIN_CHAINS).flat());
 
 export function isBuiltinChain(table: TableName, chain: string): chain is Hook {
-  return ANY_BUILTIN.has(chain) && (BUILTIN_CHAINS[table] ?? []).includes(chain as Hook);
+  return ANY_BUILTIN.has(chain) && builtinChainsOf(table).includes(chain as Hook);
 }
 
 /** Tables (other than `table`) that have a built-in chain named `chain`. */

@@ -1,13 +1,16 @@
 /**
  * JSON/YAML inputs cannot pollute prototypes: `__proto__` and
  * `constructor.prototype` keys in Docker inspect JSON and policy files stay
- * data (or are refused where the policy schema forbids unknown keys).
+ * data (or are refused where the policy schema forbids unknown keys). Names
+ * of Object.prototype members written in a dump (tables, chains, targets,
+ * matches, protocols, suppressed rule ids) are names like any other.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DockerInputError, loadDockerInputs } from '../../src/docker/index.js';
+import { checkText } from '../../src/engine/lint.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'iptlint-proto-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -52,5 +55,28 @@ describe('prototype pollution', () => {
       expect(() => loadDockerInputs({ policyPath: path })).toThrow(DockerInputError);
       unpolluted();
     }
+  });
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])('a dump that names %s everywhere is linted, not crashed on', (name) => {
+    const dump = [
+      `*${name}`,
+      ':INPUT ACCEPT [0:0]',
+      `:${name} - [0:0]`,
+      `-A INPUT -p ${name} -m ${name} -j ${name}`,
+      `-A ${name} -j RETURN`,
+      'COMMIT',
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      `:${name} - [0:0]`,
+      `# iptlint-disable-next-line ${name}`,
+      `-A INPUT -p ${name} -j ${name}`,
+      `-A ${name} -m ${name} -j RETURN`,
+      'COMMIT',
+      '',
+    ].join('\n');
+    const { findings } = checkText(dump, { file: `${name}.rules` });
+    expect(findings.filter((finding) => finding.ruleId === 'internal-error')).toEqual([]);
+    expect(findings.some((finding) => finding.ruleId === 'syntax/unknown-table')).toBe(true);
+    unpolluted();
   });
 });
