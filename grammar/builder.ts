@@ -65,8 +65,10 @@ export class DumpBuilder {
 
   addLine(syntax: LineSyntax): void {
     const { line, source } = syntax;
-    const span = lineSpan(syntax);
     this.lastLine = line.number;
+    // A rule line's span is only needed for its errors: the CommandLine keeps the position as numbers.
+    if (syntax.kind === 'command' && syntax.control === undefined && line.end - line.start < RESTORE_LINE_BUFFER / 3) return this.addCommand(syntax);
+    const span = lineSpan(syntax);
     if (line.end - line.start >= RESTORE_LINE_BUFFER / 3) this.checkLineLength(syntax, span);
     if (syntax.control !== undefined) {
       this.error('syntax/binary', 'line contains NUL/control bytes: not iptables-save text', syntax.control, 'printable text');
@@ -84,7 +86,7 @@ export class DumpBuilder {
       case 'commit':
         return this.addCommit({ kind: 'commit', span });
       case 'command':
-        return this.addCommand(syntax, span);
+        return this.addCommand(syntax);
     }
   }
 
@@ -206,17 +208,17 @@ export class DumpBuilder {
     this.closeTable();
   }
 
-  private addCommand(syntax: CommandLineSyntax, span: Span): void {
+  private addCommand(syntax: CommandLineSyntax): void {
     if (syntax.words.length === 0 && syntax.counters === undefined) {
-      this.error('syntax/blank-with-spaces', 'line contains only blanks: iptables-restore does not skip it (it fails with "no command specified")', span, 'an empty line');
-      return this.pushInvalid(syntax, span);
+      this.error('syntax/blank-with-spaces', 'line contains only blanks: iptables-restore does not skip it (it fails with "no command specified")', lineSpan(syntax), 'an empty line');
+      return this.pushInvalid(syntax, lineSpan(syntax));
     }
     let counters: Counters | undefined;
     if (syntax.counters !== undefined) {
       counters = parseCounters(syntax.counters);
       if (counters === undefined) {
         this.error('syntax/bad-counters', countersProblem(syntax.counters.text), syntax.counters.span, '[packets:bytes]');
-        return this.pushInvalid(syntax, span);
+        return this.pushInvalid(syntax, lineSpan(syntax));
       }
     }
     if (syntax.unterminatedQuote !== undefined) {
@@ -226,31 +228,33 @@ export class DumpBuilder {
         syntax.unterminatedQuote,
         'a closing `"`',
       );
-      return this.pushInvalid(syntax, span);
+      return this.pushInvalid(syntax, lineSpan(syntax));
     }
     if (syntax.words.length === 1 && syntax.words[0]?.text === 'COMMIT' && counters === undefined) {
-      this.error('syntax/commit-trailing-blank', '`COMMIT` followed by blanks: iptables-restore only recognises a line that is exactly `COMMIT`', span, 'COMMIT');
-      this.pushInvalid(syntax, span);
+      this.error('syntax/commit-trailing-blank', '`COMMIT` followed by blanks: iptables-restore only recognises a line that is exactly `COMMIT`', lineSpan(syntax), 'COMMIT');
+      this.pushInvalid(syntax, lineSpan(syntax));
       this.closeTable();
       return;
     }
 
-    if (!this.checkWords(syntax.words, span)) return this.pushInvalid(syntax, span);
-    const reading = this.readCommand(syntax, counters, span);
+    if (!this.checkWords(syntax)) return this.pushInvalid(syntax, lineSpan(syntax));
+    const reading = this.readCommand(syntax, counters);
     for (const error of reading.errors) this.errors.add(error);
     const command = reading.command;
-    if (command === undefined) return this.pushInvalid(syntax, span);
+    if (command === undefined) return this.pushInvalid(syntax, lineSpan(syntax));
     this.push(command);
     this.placeCommand(command);
   }
 
   /** A bug in the option reader costs one line (reported), not the rest of the file. */
-  private readCommand(syntax: CommandLineSyntax, counters: Counters | undefined, span: Span): CommandReading {
+  private readCommand(syntax: CommandLineSyntax, counters: Counters | undefined): CommandReading {
+    const { line, source } = syntax;
+    const position = { line: line.number, offset: source.baseOffset + line.start, length: line.end - line.start };
     try {
-      return readCommandLine({ words: syntax.words, counters, span, trailingBlank: syntax.lastWordEnd < syntax.line.end });
+      return readCommandLine({ words: syntax.words, counters, position, trailingBlank: syntax.lastWordEnd < line.end });
     } catch (error) {
       const reason = error instanceof Error ? error.message : 'unknown failure';
-      return { errors: [{ code: 'internal/rule-reader', message: `iptlint could not read this line (${reason}) — please report this`, span }] };
+      return { errors: [{ code: 'internal/rule-reader', message: `iptlint could not read this line (${reason}) — please report this`, span: lineSpan(syntax) }] };
     }
   }
 
@@ -273,12 +277,13 @@ export class DumpBuilder {
    * at most 251 words per rule, each under 1024 bytes. Returns false when the
    * line is too big to be worth reading at all.
    */
-  private checkWords(words: readonly Word[], span: Span): boolean {
+  private checkWords(syntax: CommandLineSyntax): boolean {
+    const words = syntax.words;
     if (words.length > MAX_RULE_WORDS) {
       this.error(
         'syntax/too-many-words',
         `line has ${words.length} words: iptables-restore takes at most ${MAX_RULE_WORDS} per rule ("Parser cannot handle more arguments")`,
-        span,
+        lineSpan(syntax),
         `at most ${MAX_RULE_WORDS} words`,
       );
       if (words.length > UNREAD_WORDS) return false;

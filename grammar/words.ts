@@ -6,18 +6,69 @@
 import type { Span, Word } from './ast.js';
 
 /**
- * A word of the input as the lexer finds it. A dump has ~15 words per rule
- * and few of their spans are ever read (diagnostics, fixes), so the position
- * is kept as numbers in the word and `span` builds a Span when asked: one
- * object per word instead of two, which is most of the parser's garbage
- * collection on big dumps. Each read gives a fresh Span the caller may keep
- * or change.
+ * Words of the input as the lexer finds them. A dump has ~10 words per rule
+ * and few of their spans are ever read (diagnostics, fixes), so a word keeps
+ * its position as numbers and `span` builds a Span when asked (each read
+ * gives a fresh Span the caller may keep or change). The end column follows
+ * from the length of the raw text, and `raw` is not stored when it equals
+ * `text` (nearly always): a word is one small object, which is most of what a
+ * big dump keeps in memory.
  */
 export class SourceWord implements Word {
   constructor(
     public text: string,
-    public raw: string,
     /** 1-based line (0 while the lexer has not placed the word yet, see parser.ts). */
+    public line: number,
+    public column: number,
+    public offset: number,
+  ) {}
+
+  get raw(): string {
+    return this.text;
+  }
+
+  get endColumn(): number {
+    return this.column + this.text.length;
+  }
+
+  get span(): Span {
+    return wordSpan(this.line, this.column, this.column + this.text.length, this.offset);
+  }
+
+  /** The plain `Word` shape, span included, for JSON output and snapshots. */
+  toJSON(): Word {
+    return { text: this.text, raw: this.text, span: this.span };
+  }
+}
+
+/** A word written with quotes or escapes: `raw` differs from `text` and gives the end column. */
+export class QuotedSourceWord implements Word {
+  constructor(
+    public text: string,
+    public raw: string,
+    public line: number,
+    public column: number,
+    public offset: number,
+  ) {}
+
+  get endColumn(): number {
+    return this.column + this.raw.length;
+  }
+
+  get span(): Span {
+    return wordSpan(this.line, this.column, this.column + this.raw.length, this.offset);
+  }
+
+  toJSON(): Word {
+    return { text: this.text, raw: this.raw, span: this.span };
+  }
+}
+
+/** A word whose span is not its raw text (a re-quoted piece of a word keeps the whole word's span). */
+class PlacedWord implements Word {
+  constructor(
+    public text: string,
+    public raw: string,
     public line: number,
     public column: number,
     public endColumn: number,
@@ -25,18 +76,27 @@ export class SourceWord implements Word {
   ) {}
 
   get span(): Span {
-    return { line: this.line, column: this.column, endLine: this.line, endColumn: this.endColumn, offset: this.offset };
+    return wordSpan(this.line, this.column, this.endColumn, this.offset);
   }
 
-  /** The plain `Word` shape, span included, for JSON output and snapshots. */
   toJSON(): Word {
     return { text: this.text, raw: this.raw, span: this.span };
   }
 }
 
+/** A word as the lexer finds it: `raw` spans `[column, column + raw.length)` of its line. */
+export type LexedWord = SourceWord | QuotedSourceWord;
+
+function wordSpan(line: number, column: number, endColumn: number, offset: number): Span {
+  return { line, column, endLine: line, endColumn, offset };
+}
+
 /** A word at `span` (which must lie on one line). */
 export function wordAt(text: string, raw: string, span: Span): Word {
-  return new SourceWord(text, raw, span.line, span.column, span.endColumn, span.offset);
+  if (span.endColumn - span.column === raw.length) {
+    return raw === text ? new SourceWord(text, span.line, span.column, span.offset) : new QuotedSourceWord(text, raw, span.line, span.column, span.offset);
+  }
+  return new PlacedWord(text, raw, span.line, span.column, span.endColumn, span.offset);
 }
 
 export function spanFrom(start: Span, end: Span): Span {
