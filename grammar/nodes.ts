@@ -4,8 +4,13 @@
  * spans are ever read (diagnostics, fixes), so a node keeps the words it
  * starts and ends with instead of a Span object of its own: about six objects
  * less per rule. Each read of `span` gives a fresh Span the caller may keep
- * or change. `toJSON()` gives the plain shape (the fields in the order the
- * AST has always had), since getters are not own properties.
+ * or change. Likewise an option keeps its single value (the common case) as
+ * the word itself and a match or target without options keeps no array:
+ * `values` and `options` build a small array when read, and what they return
+ * is the caller's. Every retained object costs a copy at each young-generation
+ * garbage collection it survives, which is most of the parse time on big
+ * dumps. `toJSON()` gives the plain shape (the fields in the order the AST has
+ * always had), since getters are not own properties.
  */
 import type {
   BaseOption,
@@ -35,28 +40,54 @@ export interface LinePosition {
   length: number;
 }
 
-function lastWord(values: readonly Word[], fallback: Word): Word {
-  return values.length > 0 ? (values[values.length - 1] as Word) : fallback;
+/** No value, one value (nearly always), or an array of two or more. */
+type Values = Word | Word[] | undefined;
+
+function compactValues(values: Word[]): Values {
+  if (values.length === 0) return undefined;
+  return values.length === 1 ? values[0] : values.slice();
+}
+
+function expandValues(values: Values): Word[] {
+  if (values === undefined) return [];
+  return Array.isArray(values) ? values.slice() : [values];
+}
+
+function lastValue(values: Values): Word | undefined {
+  return Array.isArray(values) ? values[values.length - 1] : values;
+}
+
+/** An array as the AST shows it, from a list that stays undefined until it has an item. */
+function listOf<T>(items: T[] | undefined): T[] {
+  return items === undefined ? [] : items.slice();
 }
 
 /** What base and extension options share: the span runs from a prefix `!` (or the option) to the last value. */
 abstract class OptionNode {
+  private readonly valueWords: Values;
+
   constructor(
     public optionWord: Word,
     public negation: Negation,
-    public values: Word[],
+    values: Word[],
     /** The `!` that negates the option (before or after it), if any. */
     private readonly bang: Word | undefined,
     /** A `!` written before the option: the option starts there. */
     private readonly prefixBang: Word | undefined,
-  ) {}
+  ) {
+    this.valueWords = compactValues(values);
+  }
+
+  get values(): Word[] {
+    return expandValues(this.valueWords);
+  }
 
   get bangSpan(): Span | undefined {
     return this.bang?.span;
   }
 
   get span(): Span {
-    return spanFrom((this.prefixBang ?? this.optionWord).span, lastWord(this.values, this.optionWord).span);
+    return spanFrom((this.prefixBang ?? this.optionWord).span, (lastValue(this.valueWords) ?? this.optionWord).span);
   }
 }
 
@@ -110,7 +141,7 @@ export class ExtensionOptionNode extends OptionNode implements ExtensionOption {
  */
 export class MatchNode implements MatchSpec {
   readonly kind = 'match';
-  options: ExtensionOption[] = [];
+  private optionList: ExtensionOption[] | undefined;
   /** The `revision]` word of a legacy `[unsupported revision]` note. */
   private revisionEnd: Word | undefined;
 
@@ -128,10 +159,24 @@ export class MatchNode implements MatchSpec {
     this.revisionEnd = revisionEnd;
   }
 
+  get options(): ExtensionOption[] {
+    return listOf(this.optionList);
+  }
+
+  addOption(option: ExtensionOption): void {
+    (this.optionList ??= []).push(option);
+  }
+
+  /** Drops the spare capacity `push` left: the node lives as long as the dump. */
+  trim(): void {
+    if (this.optionList !== undefined) this.optionList = this.optionList.slice();
+  }
+
   get span(): Span {
-    const first = this.options[0];
+    const options = this.optionList ?? [];
+    const first = options[0];
     const start = this.matchWord?.span ?? first?.span ?? this.name.span;
-    const last = this.options[this.options.length - 1];
+    const last = options[options.length - 1];
     return spanFrom(start, last?.span ?? (this.revisionEnd ?? this.name).span);
   }
 
@@ -147,7 +192,7 @@ export class MatchNode implements MatchSpec {
 
 export class TargetNode implements TargetSpec {
   readonly kind = 'target';
-  options: ExtensionOption[] = [];
+  private optionList: ExtensionOption[] | undefined;
   private revisionEnd: Word | undefined;
 
   constructor(
@@ -165,8 +210,20 @@ export class TargetNode implements TargetSpec {
     this.revisionEnd = revisionEnd;
   }
 
+  get options(): ExtensionOption[] {
+    return listOf(this.optionList);
+  }
+
+  addOption(option: ExtensionOption): void {
+    (this.optionList ??= []).push(option);
+  }
+
+  trim(): void {
+    if (this.optionList !== undefined) this.optionList = this.optionList.slice();
+  }
+
   get span(): Span {
-    const last = this.options[this.options.length - 1];
+    const last = this.optionList?.[this.optionList.length - 1];
     return spanFrom(this.jumpWord.span, last?.span ?? (this.revisionEnd ?? this.name).span);
   }
 

@@ -622,7 +622,7 @@ class CommandLineReader {
   }
 
   private addExtensionOption(extension: LoadedExtension, option: ExtensionOption): void {
-    extension.part.options.push(option);
+    extension.part.addOption(option);
   }
 
   // ------------------------------------------------------ result
@@ -658,7 +658,7 @@ class CommandLineReader {
 
   private ruleSpec(): RuleSpec {
     const anchor = this.ruleNumber ?? this.argument ?? this.chain ?? (this.command as { word: Word }).word;
-    return new RuleSpecNode(exactSize(this.parts).map(withExactArrays), anchor);
+    return new RuleSpecNode(trimmed(this.parts), anchor);
   }
 
   private lineSpan(): Span {
@@ -683,22 +683,11 @@ class CommandLineReader {
 
 /**
  * An array filled by push() keeps 16 or more spare slots for as long as it
- * lives, and a rule keeps about ten such arrays (parts, options, values): on a
- * 100k-rule dump that is over 100 MB of empty slots. A copy has exactly the
- * size it needs.
+ * lives: a copy has exactly the size it needs.
  */
-function exactSize<T>(items: T[]): T[] {
-  return items.length === 0 ? [] : items.slice();
-}
-
-function withExactArrays(part: RulePart): RulePart {
-  if (part.kind === 'base') {
-    part.values = exactSize(part.values);
-  } else {
-    part.options = exactSize(part.options);
-    for (const option of part.options) option.values = exactSize(option.values);
-  }
-  return part;
+function trimmed(parts: RulePart[]): RulePart[] {
+  for (const part of parts) if (part.kind !== 'base') (part as MatchNode | TargetNode).trim();
+  return parts.slice();
 }
 
 function looksLikeOption(word: Word): boolean {
