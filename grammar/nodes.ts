@@ -1,15 +1,16 @@
 /**
- * The AST nodes of a command line as classes whose `span` is computed from
- * their words when read. A dump keeps every rule for the whole run and few
- * spans are ever read (diagnostics, fixes), so a node keeps the words it
- * starts and ends with instead of a Span object of its own: about six objects
- * less per rule. Each read of `span` gives a fresh Span the caller may keep
- * or change. Likewise an option keeps its single value (the common case) as
- * the word itself and a match or target without options keeps no array:
- * `values` and `options` build a small array when read, and what they return
- * is the caller's. Every retained object costs a copy at each young-generation
- * garbage collection it survives, which is most of the parse time on big
- * dumps. `toJSON()` gives the plain shape (the fields in the order the AST has
+ * The AST nodes of a command line as classes that keep as few objects alive
+ * as they can: a dump keeps every rule for the whole run, and every live
+ * object costs a copy at each young-generation garbage collection it
+ * survives, which was most of the parse time on big dumps.
+ * - Words are kept as references into the line's LineWords (words.ts); a
+ *   Word object is made when a field is read.
+ * - `span` is computed from the words when read (few spans are ever read:
+ *   diagnostics, fixes); each read gives a fresh Span the caller may change.
+ * - An option keeps its single value (the common case) as a reference, and a
+ *   match or target without options keeps no array: `values` and `options`
+ *   build the array when read, and what they return is the caller's.
+ * `toJSON()` gives the plain shape (the fields in the order the AST has
  * always had), since getters are not own properties.
  */
 import type {
@@ -29,7 +30,7 @@ import type {
   TargetSpec,
   Word,
 } from './ast.js';
-import { spanAfter, spanFrom } from './words.js';
+import { spanAfter, spanFrom, type LineWords, type WordRef } from './words.js';
 
 /** A Span over one line, kept as numbers until it is read. */
 export interface LinePosition {
@@ -41,20 +42,24 @@ export interface LinePosition {
 }
 
 /** No value, one value (nearly always), or an array of two or more. */
-type Values = Word | Word[] | undefined;
+type ValueRefs = WordRef | WordRef[] | undefined;
 
-function compactValues(values: Word[]): Values {
+function compactValues(values: readonly WordRef[]): ValueRefs {
   if (values.length === 0) return undefined;
   return values.length === 1 ? values[0] : values.slice();
 }
 
-function expandValues(values: Values): Word[] {
+function expandValues(words: LineWords, values: ValueRefs): Word[] {
   if (values === undefined) return [];
-  return Array.isArray(values) ? values.slice() : [values];
+  return Array.isArray(values) ? values.map((ref) => words.word(ref)) : [words.word(values)];
 }
 
-function lastValue(values: Values): Word | undefined {
+function lastValue(values: ValueRefs): WordRef | undefined {
   return Array.isArray(values) ? values[values.length - 1] : values;
+}
+
+function optionalWord(words: LineWords, ref: WordRef | undefined): Word | undefined {
+  return ref === undefined ? undefined : words.word(ref);
 }
 
 /** An array as the AST shows it, from a list that stays undefined until it has an item. */
@@ -63,46 +68,56 @@ function listOf<T>(items: T[] | undefined): T[] {
 }
 
 /** What base and extension options share: the span runs from a prefix `!` (or the option) to the last value. */
+/** The words of an option as the reader found them. */
+export interface OptionRefs {
+  option: WordRef;
+  values: readonly WordRef[];
+  /** The `!` that negates the option (before or after it), if any. */
+  bang: WordRef | undefined;
+  /** A `!` written before the option: the option starts there. */
+  prefixBang: WordRef | undefined;
+}
+
 abstract class OptionNode {
-  private readonly valueWords: Values;
+  private readonly option: WordRef;
+  private readonly valueRefs: ValueRefs;
+  private readonly bang: WordRef | undefined;
+  private readonly prefixBang: WordRef | undefined;
 
   constructor(
-    public optionWord: Word,
+    private readonly words: LineWords,
     public negation: Negation,
-    values: Word[],
-    /** The `!` that negates the option (before or after it), if any. */
-    private readonly bang: Word | undefined,
-    /** A `!` written before the option: the option starts there. */
-    private readonly prefixBang: Word | undefined,
+    refs: OptionRefs,
   ) {
-    this.valueWords = compactValues(values);
+    this.option = refs.option;
+    this.valueRefs = compactValues(refs.values);
+    this.bang = refs.bang;
+    this.prefixBang = refs.prefixBang;
+  }
+
+  get optionWord(): Word {
+    return this.words.word(this.option);
   }
 
   get values(): Word[] {
-    return expandValues(this.valueWords);
+    return expandValues(this.words, this.valueRefs);
   }
 
   get bangSpan(): Span | undefined {
-    return this.bang?.span;
+    return optionalWord(this.words, this.bang)?.span;
   }
 
   get span(): Span {
-    return spanFrom((this.prefixBang ?? this.optionWord).span, (lastValue(this.valueWords) ?? this.optionWord).span);
+    const start = this.words.word(this.prefixBang ?? this.option);
+    return spanFrom(start.span, this.words.word(lastValue(this.valueRefs) ?? this.option).span);
   }
 }
 
 export class BaseOptionNode extends OptionNode implements BaseOption {
   readonly kind = 'base';
 
-  constructor(
-    public name: BaseOptionName,
-    optionWord: Word,
-    negation: Negation,
-    values: Word[],
-    bang: Word | undefined,
-    prefixBang: Word | undefined,
-  ) {
-    super(optionWord, negation, values, bang, prefixBang);
+  constructor(words: LineWords, public name: BaseOptionName, negation: Negation, refs: OptionRefs) {
+    super(words, negation, refs);
   }
 
   toJSON(): BaseOption {
@@ -116,15 +131,8 @@ export class BaseOptionNode extends OptionNode implements BaseOption {
 export class ExtensionOptionNode extends OptionNode implements ExtensionOption {
   readonly kind = 'ext-option';
 
-  constructor(
-    public name: string,
-    optionWord: Word,
-    negation: Negation,
-    values: Word[],
-    bang: Word | undefined,
-    prefixBang: Word | undefined,
-  ) {
-    super(optionWord, negation, values, bang, prefixBang);
+  constructor(words: LineWords, public name: string, negation: Negation, refs: OptionRefs) {
+    super(words, negation, refs);
   }
 
   toJSON(): ExtensionOption {
@@ -143,19 +151,28 @@ export class MatchNode implements MatchSpec {
   readonly kind = 'match';
   private optionList: ExtensionOption[] | undefined;
   /** The `revision]` word of a legacy `[unsupported revision]` note. */
-  private revisionEnd: Word | undefined;
+  private revisionEnd: WordRef | undefined;
 
   constructor(
-    public name: Word,
-    public matchWord: Word | undefined,
+    private readonly words: LineWords,
+    private readonly nameRef: WordRef,
+    private readonly matchRef: WordRef | undefined,
     public known: boolean,
   ) {}
+
+  get name(): Word {
+    return this.words.word(this.nameRef);
+  }
+
+  get matchWord(): Word | undefined {
+    return optionalWord(this.words, this.matchRef);
+  }
 
   get unsupportedRevision(): boolean | undefined {
     return this.revisionEnd !== undefined ? true : undefined;
   }
 
-  markUnsupportedRevision(revisionEnd: Word): void {
+  markUnsupportedRevision(revisionEnd: WordRef): void {
     this.revisionEnd = revisionEnd;
   }
 
@@ -177,7 +194,7 @@ export class MatchNode implements MatchSpec {
     const first = options[0];
     const start = this.matchWord?.span ?? first?.span ?? this.name.span;
     const last = options[options.length - 1];
-    return spanFrom(start, last?.span ?? (this.revisionEnd ?? this.name).span);
+    return spanFrom(start, last?.span ?? this.words.word(this.revisionEnd ?? this.nameRef).span);
   }
 
   toJSON(): MatchSpec {
@@ -193,20 +210,29 @@ export class MatchNode implements MatchSpec {
 export class TargetNode implements TargetSpec {
   readonly kind = 'target';
   private optionList: ExtensionOption[] | undefined;
-  private revisionEnd: Word | undefined;
+  private revisionEnd: WordRef | undefined;
 
   constructor(
+    private readonly words: LineWords,
     public via: TargetKind,
-    public jumpWord: Word,
-    public name: Word,
+    private readonly jumpRef: WordRef,
+    private readonly nameRef: WordRef,
     public known: boolean,
   ) {}
+
+  get jumpWord(): Word {
+    return this.words.word(this.jumpRef);
+  }
+
+  get name(): Word {
+    return this.words.word(this.nameRef);
+  }
 
   get unsupportedRevision(): boolean | undefined {
     return this.revisionEnd !== undefined ? true : undefined;
   }
 
-  markUnsupportedRevision(revisionEnd: Word): void {
+  markUnsupportedRevision(revisionEnd: WordRef): void {
     this.revisionEnd = revisionEnd;
   }
 
@@ -224,7 +250,7 @@ export class TargetNode implements TargetSpec {
 
   get span(): Span {
     const last = this.optionList?.[this.optionList.length - 1];
-    return spanFrom(this.jumpWord.span, last?.span ?? (this.revisionEnd ?? this.name).span);
+    return spanFrom(this.jumpWord.span, last?.span ?? this.words.word(this.revisionEnd ?? this.nameRef).span);
   }
 
   toJSON(): TargetSpec {
@@ -237,14 +263,15 @@ export class TargetNode implements TargetSpec {
 export class RuleSpecNode implements RuleSpec {
   constructor(
     public parts: RulePart[],
+    private readonly words: LineWords,
     /** The last word before an empty rule specification (it sits right after it). */
-    private readonly anchor: Word,
+    private readonly anchor: WordRef,
   ) {}
 
   get span(): Span {
     const first = this.parts[0];
     const last = this.parts[this.parts.length - 1];
-    if (first === undefined || last === undefined) return spanAfter(this.anchor.span);
+    if (first === undefined || last === undefined) return spanAfter(this.words.word(this.anchor).span);
     return spanFrom(first.span, last.span);
   }
 
@@ -256,9 +283,9 @@ export class RuleSpecNode implements RuleSpec {
 /** The parts of a command line other than its command, as rule-spec.ts reads them. */
 export interface CommandFields {
   counters: Counters | undefined;
-  chain: Word | undefined;
-  ruleNumber: Word | undefined;
-  argument: Word | undefined;
+  chain: WordRef | undefined;
+  ruleNumber: WordRef | undefined;
+  argument: WordRef | undefined;
   familyOnly: Family | undefined;
   rule: RuleSpec | undefined;
 }
@@ -267,31 +294,50 @@ export interface CommandFields {
 export class CommandNode implements CommandLine {
   readonly kind = 'command';
   counters: Counters | undefined;
-  chain: Word | undefined;
-  ruleNumber: Word | undefined;
-  argument: Word | undefined;
   familyOnly: Family | undefined;
   rule: RuleSpec | undefined;
-  private readonly line: number;
+  private readonly chainRef: WordRef | undefined;
+  private readonly ruleNumberRef: WordRef | undefined;
+  private readonly argumentRef: WordRef | undefined;
   private readonly offset: number;
   private readonly length: number;
 
   constructor(
+    private readonly words: LineWords,
     public command: CommandName,
-    public commandWord: Word,
+    private readonly commandRef: WordRef,
     public trailingBlank: boolean,
     fields: CommandFields,
     position: LinePosition,
   ) {
     this.counters = fields.counters;
-    this.chain = fields.chain;
-    this.ruleNumber = fields.ruleNumber;
-    this.argument = fields.argument;
     this.familyOnly = fields.familyOnly;
     this.rule = fields.rule;
-    this.line = position.line;
+    this.chainRef = fields.chain;
+    this.ruleNumberRef = fields.ruleNumber;
+    this.argumentRef = fields.argument;
     this.offset = position.offset;
     this.length = position.length;
+  }
+
+  get commandWord(): Word {
+    return this.words.word(this.commandRef);
+  }
+
+  get chain(): Word | undefined {
+    return optionalWord(this.words, this.chainRef);
+  }
+
+  get ruleNumber(): Word | undefined {
+    return optionalWord(this.words, this.ruleNumberRef);
+  }
+
+  get argument(): Word | undefined {
+    return optionalWord(this.words, this.argumentRef);
+  }
+
+  private get line(): number {
+    return this.words.line;
   }
 
   get span(): Span {

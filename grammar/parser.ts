@@ -65,7 +65,7 @@ export interface CommandLineSyntax extends LineSyntaxBase {
   kind: 'command';
   /** The `[p:b]` text in column 1, as a word. */
   counters?: Word;
-  words: Word[];
+  words: LexedWord[];
   /** Position of a `"` that is never closed (xtables would swallow the rest of the line). */
   unterminatedQuote?: Span;
   /** Offset (batch-relative) just after the last word. */

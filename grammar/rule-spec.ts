@@ -47,11 +47,11 @@ import type { OptionDef } from './extension-types.js';
 import { EXTENSIONS } from './extensions-data.js';
 import { findMatch, findTarget, implicitProtocolMatch, optionNames, type ExtensionInfo } from './extensions.js';
 import { closestNames } from './suggest.js';
-import { BaseOptionNode, CommandNode, ExtensionOptionNode, MatchNode, RuleSpecNode, TargetNode, type LinePosition } from './nodes.js';
-import { sliceWord, spanAfter, spanFrom, wordAt } from './words.js';
+import { BaseOptionNode, CommandNode, ExtensionOptionNode, MatchNode, RuleSpecNode, TargetNode, type LinePosition, type OptionRefs } from './nodes.js';
+import { LineWords, sliceWord, spanAfter, spanFrom, wordAt, type LexedWord, type WordRef } from './words.js';
 
 export interface CommandWords {
-  words: readonly Word[];
+  words: readonly LexedWord[];
   /** Line-level `[p:b]` counters, already validated. */
   counters: Counters | undefined;
   /** The whole line. */
@@ -108,8 +108,12 @@ class CommandLineReader {
   private protocol: Word | undefined;
   private protocolMatchTried = false;
 
+  /** The words as the nodes keep them. */
+  private readonly lineWords: LineWords;
+
   constructor(private readonly input: CommandWords) {
     this.words = input.words;
+    this.lineWords = new LineWords(input.position.line, input.position.offset, input.words);
   }
 
   read(): CommandReading {
@@ -274,7 +278,7 @@ class CommandLineReader {
     if (info === undefined || !info.optionsByName.has(optionName) && ![...info.optionsByName.keys()].some((n) => n.startsWith(optionName))) {
       return false;
     }
-    const match = new MatchNode(wordAt(info.def.name, this.protocol.raw, this.protocol.span), undefined, true);
+    const match = new MatchNode(this.lineWords, wordAt(info.def.name, this.protocol.raw, this.protocol.span), undefined, true);
     this.parts.push(match);
     this.loaded.push({ part: match, info });
     return true;
@@ -466,7 +470,7 @@ class CommandLineReader {
       values.push(value);
     }
     this.noteBaseOption(name, optionWord);
-    this.parts.push(new BaseOptionNode(name, optionWord, negation, values, bangWord, bang));
+    this.parts.push(new BaseOptionNode(this.lineWords, name, negation, this.optionRefs(optionWord, values, bangWord, bang)));
     if (name === 'protocol' && value !== undefined) {
       this.protocol = value;
       this.protocolMatchTried = false;
@@ -477,7 +481,7 @@ class CommandLineReader {
     if (attached !== undefined) this.failAttachedToFlag(optionWord, attached);
     const bang = this.takeBang();
     this.noteBaseOption(name, optionWord);
-    this.parts.push(new BaseOptionNode(name, optionWord, bang !== undefined ? 'prefix' : 'none', [], bang, bang));
+    this.parts.push(new BaseOptionNode(this.lineWords, name, bang !== undefined ? 'prefix' : 'none', this.optionRefs(optionWord, [], bang, bang)));
   }
 
   /** `-c P B` or `-c P,B` (`do_parse()` case 'c'). */
@@ -503,7 +507,7 @@ class CommandLineReader {
       }
     }
     this.noteBaseOption('set-counters', optionWord);
-    this.parts.push(new BaseOptionNode('set-counters', optionWord, 'none', values, undefined, undefined));
+    this.parts.push(new BaseOptionNode(this.lineWords, 'set-counters', 'none', this.optionRefs(optionWord, values, undefined, undefined)));
   }
 
   private applyFamily(family: Family, optionWord: Word, attached: Word | undefined): void {
@@ -526,8 +530,8 @@ class CommandLineReader {
     const name = this.requiredArgument(attached);
     if (name === undefined) return this.fail('syntax/missing-argument', `\`${optionWord.text}\` needs a match name`, spanAfter(optionWord.span), 'a match name');
     const info = findMatch(name.text);
-    const match = new MatchNode(name, optionWord, info !== undefined);
-    if (this.takeUnsupportedRevision()) match.markUnsupportedRevision(this.words[this.next - 1] as Word);
+    const match = new MatchNode(this.lineWords, this.ref(name), this.ref(optionWord), info !== undefined);
+    if (this.takeUnsupportedRevision()) match.markUnsupportedRevision(this.next - 1);
     this.parts.push(match);
     this.loaded.push({ part: match, info });
   }
@@ -541,8 +545,8 @@ class CommandLineReader {
     }
     // `-g` always names a chain; only `-j` can load a target extension.
     const info = via === 'jump' ? findTarget(name.text) : undefined;
-    const target = new TargetNode(via, jumpWord, name, info !== undefined);
-    if (this.takeUnsupportedRevision()) target.markUnsupportedRevision(this.words[this.next - 1] as Word);
+    const target = new TargetNode(this.lineWords, via, this.ref(jumpWord), this.ref(name), info !== undefined);
+    if (this.takeUnsupportedRevision()) target.markUnsupportedRevision(this.next - 1);
     this.target = target;
     this.parts.push(target);
     if (via === 'jump') this.loaded.push({ part: target, info });
@@ -591,7 +595,7 @@ class CommandLineReader {
         }
       }
     }
-    this.addExtensionOption(extension, new ExtensionOptionNode(option.name, optionWord, negation, values, bangWord, bang));
+    this.addExtensionOption(extension, new ExtensionOptionNode(this.lineWords, option.name, negation, this.optionRefs(optionWord, values, bangWord, bang)));
   }
 
   /** Options of a module iptlint does not know: the option and the non-option words after it. */
@@ -618,7 +622,7 @@ class CommandLineReader {
         this.next++;
       }
     }
-    this.addExtensionOption(extension, new ExtensionOptionNode(name, optionWord, negation, values, bangWord, bang));
+    this.addExtensionOption(extension, new ExtensionOptionNode(this.lineWords, name, negation, this.optionRefs(optionWord, values, bangWord, bang)));
   }
 
   private addExtensionOption(extension: LoadedExtension, option: ExtensionOption): void {
@@ -643,8 +647,15 @@ class CommandLineReader {
       rule = this.ruleSpec();
       if (!RULE_COMMANDS.has(name)) this.checkOptionsAllowed(name, word);
     }
-    const fields = { counters: this.input.counters, chain: this.chain, ruleNumber: this.ruleNumber, argument: this.argument, familyOnly: this.familyOnly, rule };
-    return new CommandNode(name, word, this.input.trailingBlank, fields, this.input.position);
+    const fields = {
+      counters: this.input.counters,
+      chain: this.optionalRef(this.chain),
+      ruleNumber: this.optionalRef(this.ruleNumber),
+      argument: this.optionalRef(this.argument),
+      familyOnly: this.familyOnly,
+      rule,
+    };
+    return new CommandNode(this.lineWords, name, this.ref(word), this.input.trailingBlank, fields, this.input.position);
   }
 
   /** Only rule commands take a rule specification; `-P` also takes `-c` (`options_v_commands[]`). */
@@ -658,7 +669,19 @@ class CommandLineReader {
 
   private ruleSpec(): RuleSpec {
     const anchor = this.ruleNumber ?? this.argument ?? this.chain ?? (this.command as { word: Word }).word;
-    return new RuleSpecNode(trimmed(this.parts), anchor);
+    return new RuleSpecNode(trimmed(this.parts), this.lineWords, this.ref(anchor));
+  }
+
+  private ref(word: Word): WordRef {
+    return LineWords.ref(this.words, word);
+  }
+
+  private optionalRef(word: Word | undefined): WordRef | undefined {
+    return word === undefined ? undefined : this.ref(word);
+  }
+
+  private optionRefs(option: Word, values: readonly Word[], bang: Word | undefined, prefixBang: Word | undefined): OptionRefs {
+    return { option: this.ref(option), values: values.map((value) => this.ref(value)), bang: this.optionalRef(bang), prefixBang: this.optionalRef(prefixBang) };
   }
 
   private lineSpan(): Span {

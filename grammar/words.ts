@@ -151,3 +151,57 @@ function shiftedSpan(span: Span, start: number, end: number): Span {
     offset: span.offset + start,
   };
 }
+
+/**
+ * A word of a command line as an AST node keeps it: its index among the
+ * line's words (see LineWords), or the Word itself when it is not one of them
+ * (a piece of a word such as the value of `-s1.2.3.4`, a made-up word).
+ */
+export type WordRef = number | Word;
+
+/**
+ * The words of one command line, kept as their texts and columns (plus the
+ * raw text of the few written with quotes); a Word object is made each time
+ * one is read. A rule keeps ~10 words: as objects they were half of what a
+ * parsed dump keeps alive, and every live object costs a copy in each young
+ * generation garbage collection it survives.
+ */
+export class LineWords {
+  /** Text and column of each word, in turn. */
+  private readonly cells: (string | number)[];
+  /** Raw text by word index, only where it differs from the text. */
+  private readonly raws: (string | undefined)[] | undefined;
+
+  constructor(
+    readonly line: number,
+    /** Offset of the line's first character in the input. */
+    private readonly lineOffset: number,
+    words: readonly LexedWord[],
+  ) {
+    const cells = new Array<string | number>(words.length * 2);
+    let raws: (string | undefined)[] | undefined;
+    for (let k = 0; k < words.length; k++) {
+      const word = words[k] as LexedWord;
+      cells[2 * k] = word.text;
+      cells[2 * k + 1] = word.column;
+      if (word instanceof QuotedSourceWord) (raws ??= new Array<string | undefined>(words.length))[k] = word.raw;
+    }
+    this.cells = cells;
+    this.raws = raws;
+  }
+
+  /** What a node keeps for `word`, which is one of `words` (the line's words) or derived from one. */
+  static ref(words: readonly Word[], word: Word): WordRef {
+    const index = words.indexOf(word);
+    return index >= 0 ? index : word;
+  }
+
+  word(ref: WordRef): Word {
+    if (typeof ref !== 'number') return ref;
+    const text = this.cells[2 * ref] as string;
+    const column = this.cells[2 * ref + 1] as number;
+    const offset = this.lineOffset + column - 1;
+    const raw = this.raws?.[ref];
+    return raw === undefined ? new SourceWord(text, this.line, column, offset) : new QuotedSourceWord(text, raw, this.line, column, offset);
+  }
+}
