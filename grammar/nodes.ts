@@ -16,6 +16,7 @@
 import type {
   BaseOption,
   BaseOptionName,
+  ChainDeclaration,
   CommandLine,
   CommandName,
   Counters,
@@ -352,6 +353,64 @@ export class CommandNode implements CommandLine {
     if (this.argument !== undefined) json.argument = this.argument;
     if (this.familyOnly !== undefined) json.familyOnly = this.familyOnly;
     if (this.rule !== undefined) json.rule = this.rule;
+    return json;
+  }
+}
+
+/** `[packets:bytes]`; the span is kept as numbers. */
+export class CountersNode implements Counters {
+  private readonly line: number;
+  private readonly column: number;
+  private readonly endColumn: number;
+  private readonly offset: number;
+
+  constructor(
+    public packets: string,
+    public bytes: string,
+    at: Span,
+  ) {
+    this.line = at.line;
+    this.column = at.column;
+    this.endColumn = at.endColumn;
+    this.offset = at.offset;
+  }
+
+  get span(): Span {
+    return { line: this.line, column: this.column, endLine: this.line, endColumn: this.endColumn, offset: this.offset };
+  }
+
+  toJSON(): Counters {
+    return { packets: this.packets, bytes: this.bytes, span: this.span };
+  }
+}
+
+/** `:NAME POLICY [p:b]`; its span is the whole line, kept as numbers. */
+export class ChainNode implements ChainDeclaration {
+  readonly kind = 'chain';
+  counters: Counters | undefined;
+  trailing: string | undefined;
+  private readonly line: number;
+  private readonly offset: number;
+  private readonly length: number;
+
+  constructor(
+    public name: Word,
+    public policy: Word,
+    position: LinePosition,
+  ) {
+    this.line = position.line;
+    this.offset = position.offset;
+    this.length = position.length;
+  }
+
+  get span(): Span {
+    return { line: this.line, column: 1, endLine: this.line, endColumn: this.length + 1, offset: this.offset };
+  }
+
+  toJSON(): ChainDeclaration {
+    const json: ChainDeclaration = { kind: this.kind, name: this.name, policy: this.policy, span: this.span };
+    if (this.counters !== undefined) json.counters = this.counters;
+    if (this.trailing !== undefined) json.trailing = this.trailing;
     return json;
   }
 }
