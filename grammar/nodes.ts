@@ -8,8 +8,8 @@
  * - `span` is computed from the words when read (few spans are ever read:
  *   diagnostics, fixes); each read gives a fresh Span the caller may change.
  * - An option keeps its single value (the common case) as a reference, and a
- *   match or target without options keeps no array: `values` and `options`
- *   build the array when read, and what they return is the caller's.
+ *   match or target without options keeps no array: `values` builds its
+ *   array when read, `options` gives the kept array or a new empty one.
  * `toJSON()` gives the plain shape (the fields in the order the AST has
  * always had), since getters are not own properties.
  */
@@ -65,10 +65,9 @@ function optionalWord(words: LineWords, ref: WordRef | undefined): Word | undefi
 
 /** An array as the AST shows it, from a list that stays undefined until it has an item. */
 function listOf<T>(items: T[] | undefined): T[] {
-  return items === undefined ? [] : items.slice();
+  return items ?? [];
 }
 
-/** What base and extension options share: the span runs from a prefix `!` (or the option) to the last value. */
 /** The words of an option as the reader found them. */
 export interface OptionRefs {
   option: WordRef;
@@ -79,6 +78,7 @@ export interface OptionRefs {
   prefixBang: WordRef | undefined;
 }
 
+/** What base and extension options share: the span runs from a prefix `!` (or the option) to the last value. */
 abstract class OptionNode {
   private readonly option: WordRef;
   private readonly valueRefs: ValueRefs;
