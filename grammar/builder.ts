@@ -11,7 +11,6 @@
  * a well-formed line in the wrong place keeps its statement and gets an error.
  */
 import type {
-  ChainDeclaration,
   CommandLine,
   CommentLine,
   CommitLine,
@@ -28,6 +27,7 @@ import type {
 import type { ErrorCollector } from './error-collector.js';
 import type { ChainLineSyntax, CommandLineSyntax, LineSyntax, TableLineSyntax } from './parser.js';
 import { readCommandLine, type CommandReading } from './rule-spec.js';
+import { ChainNode, CountersNode, type LinePosition } from './nodes.js';
 import { extendSpan } from './words.js';
 
 export const KNOWN_TABLES: readonly string[] = ['filter', 'nat', 'mangle', 'raw', 'security'];
@@ -65,8 +65,14 @@ export class DumpBuilder {
 
   addLine(syntax: LineSyntax): void {
     const { line, source } = syntax;
-    const span = lineSpan(syntax);
     this.lastLine = line.number;
+    // A rule line's span is only needed for its errors: the CommandLine keeps the position as numbers.
+    if (syntax.control === undefined && line.end - line.start < RESTORE_LINE_BUFFER / 3) {
+      // The nodes of rule and chain lines keep their position as numbers: no Span unless there is an error.
+      if (syntax.kind === 'command') return this.addCommand(syntax);
+      if (syntax.kind === 'chain') return this.addChain(syntax);
+    }
+    const span = lineSpan(syntax);
     if (line.end - line.start >= RESTORE_LINE_BUFFER / 3) this.checkLineLength(syntax, span);
     if (syntax.control !== undefined) {
       this.error('syntax/binary', 'line contains NUL/control bytes: not iptables-save text', syntax.control, 'printable text');
@@ -80,11 +86,11 @@ export class DumpBuilder {
       case 'table-header':
         return this.addTableHeader(syntax, span);
       case 'chain':
-        return this.addChain(syntax, span);
+        return this.addChain(syntax);
       case 'commit':
         return this.addCommit({ kind: 'commit', span });
       case 'command':
-        return this.addCommand(syntax, span);
+        return this.addCommand(syntax);
     }
   }
 
@@ -150,22 +156,22 @@ export class DumpBuilder {
     this.current = table;
   }
 
-  private addChain(syntax: ChainLineSyntax, span: Span): void {
+  private addChain(syntax: ChainLineSyntax): void {
     const [name, policy, counters] = syntax.words;
     if (name === undefined) {
-      this.error('syntax/bad-chain-line', 'chain declaration without a chain name', span, ':CHAIN POLICY [packets:bytes]');
-      return this.pushInvalid(syntax, span);
+      this.error('syntax/bad-chain-line', 'chain declaration without a chain name', lineSpan(syntax), ':CHAIN POLICY [packets:bytes]');
+      return this.pushInvalid(syntax, lineSpan(syntax));
     }
     if (policy === undefined) {
-      this.error('syntax/bad-chain-line', `chain \`${name.text}\` has no policy`, span, `:${name.text} ACCEPT|DROP|- [packets:bytes]`);
-      return this.pushInvalid(syntax, span);
+      this.error('syntax/bad-chain-line', `chain \`${name.text}\` has no policy`, lineSpan(syntax), `:${name.text} ACCEPT|DROP|- [packets:bytes]`);
+      return this.pushInvalid(syntax, lineSpan(syntax));
     }
-    const chain: ChainDeclaration = { kind: 'chain', name, policy, span };
+    const chain = new ChainNode(name, policy, linePosition(syntax));
     if (counters !== undefined) {
       const parsed = parseCounters(counters);
       if (parsed === undefined) {
         this.error('syntax/bad-counters', `invalid chain counters \`${counters.text}\``, counters.span, '[packets:bytes]');
-        return this.pushInvalid(syntax, span);
+        return this.pushInvalid(syntax, lineSpan(syntax));
       }
       chain.counters = parsed;
     }
@@ -174,16 +180,16 @@ export class DumpBuilder {
     this.push(chain);
 
     if (this.options.format === 'list') {
-      this.error('syntax/unexpected-in-list', '`:CHAIN` lines belong to iptables-save format, but this input is read as an `iptables -S` listing', span, LISTING_LINES);
+      this.error('syntax/unexpected-in-list', '`:CHAIN` lines belong to iptables-save format, but this input is read as an `iptables -S` listing', chain.span, LISTING_LINES);
       return;
     }
     const table = this.current;
     if (table === undefined) {
-      this.error('syntax/outside-table', `chain declaration outside a table${this.afterCommitHint()}`, span, '*filter (or another table) before it');
+      this.error('syntax/outside-table', `chain declaration outside a table${this.afterCommitHint()}`, chain.span, '*filter (or another table) before it');
       return;
     }
     table.chains.push(chain);
-    extendSpan(table.span, span);
+    extendSpan(table.span, chain.span);
   }
 
   private addCommit(commit: CommitLine): void {
@@ -206,17 +212,17 @@ export class DumpBuilder {
     this.closeTable();
   }
 
-  private addCommand(syntax: CommandLineSyntax, span: Span): void {
+  private addCommand(syntax: CommandLineSyntax): void {
     if (syntax.words.length === 0 && syntax.counters === undefined) {
-      this.error('syntax/blank-with-spaces', 'line contains only blanks: iptables-restore does not skip it (it fails with "no command specified")', span, 'an empty line');
-      return this.pushInvalid(syntax, span);
+      this.error('syntax/blank-with-spaces', 'line contains only blanks: iptables-restore does not skip it (it fails with "no command specified")', lineSpan(syntax), 'an empty line');
+      return this.pushInvalid(syntax, lineSpan(syntax));
     }
     let counters: Counters | undefined;
     if (syntax.counters !== undefined) {
       counters = parseCounters(syntax.counters);
       if (counters === undefined) {
         this.error('syntax/bad-counters', countersProblem(syntax.counters.text), syntax.counters.span, '[packets:bytes]');
-        return this.pushInvalid(syntax, span);
+        return this.pushInvalid(syntax, lineSpan(syntax));
       }
     }
     if (syntax.unterminatedQuote !== undefined) {
@@ -226,31 +232,32 @@ export class DumpBuilder {
         syntax.unterminatedQuote,
         'a closing `"`',
       );
-      return this.pushInvalid(syntax, span);
+      return this.pushInvalid(syntax, lineSpan(syntax));
     }
     if (syntax.words.length === 1 && syntax.words[0]?.text === 'COMMIT' && counters === undefined) {
-      this.error('syntax/commit-trailing-blank', '`COMMIT` followed by blanks: iptables-restore only recognises a line that is exactly `COMMIT`', span, 'COMMIT');
-      this.pushInvalid(syntax, span);
+      this.error('syntax/commit-trailing-blank', '`COMMIT` followed by blanks: iptables-restore only recognises a line that is exactly `COMMIT`', lineSpan(syntax), 'COMMIT');
+      this.pushInvalid(syntax, lineSpan(syntax));
       this.closeTable();
       return;
     }
 
-    if (!this.checkWords(syntax.words, span)) return this.pushInvalid(syntax, span);
-    const reading = this.readCommand(syntax, counters, span);
+    if (!this.checkWords(syntax)) return this.pushInvalid(syntax, lineSpan(syntax));
+    const reading = this.readCommand(syntax, counters);
     for (const error of reading.errors) this.errors.add(error);
     const command = reading.command;
-    if (command === undefined) return this.pushInvalid(syntax, span);
+    if (command === undefined) return this.pushInvalid(syntax, lineSpan(syntax));
     this.push(command);
     this.placeCommand(command);
   }
 
   /** A bug in the option reader costs one line (reported), not the rest of the file. */
-  private readCommand(syntax: CommandLineSyntax, counters: Counters | undefined, span: Span): CommandReading {
+  private readCommand(syntax: CommandLineSyntax, counters: Counters | undefined): CommandReading {
+    const position = linePosition(syntax);
     try {
-      return readCommandLine({ words: syntax.words, counters, span, trailingBlank: syntax.lastWordEnd < syntax.line.end });
+      return readCommandLine({ words: syntax.words, counters, position, trailingBlank: syntax.lastWordEnd < syntax.line.end });
     } catch (error) {
       const reason = error instanceof Error ? error.message : 'unknown failure';
-      return { errors: [{ code: 'internal/rule-reader', message: `iptlint could not read this line (${reason}) — please report this`, span }] };
+      return { errors: [{ code: 'internal/rule-reader', message: `iptlint could not read this line (${reason}) — please report this`, span: lineSpan(syntax) }] };
     }
   }
 
@@ -273,12 +280,13 @@ export class DumpBuilder {
    * at most 251 words per rule, each under 1024 bytes. Returns false when the
    * line is too big to be worth reading at all.
    */
-  private checkWords(words: readonly Word[], span: Span): boolean {
+  private checkWords(syntax: CommandLineSyntax): boolean {
+    const words = syntax.words;
     if (words.length > MAX_RULE_WORDS) {
       this.error(
         'syntax/too-many-words',
         `line has ${words.length} words: iptables-restore takes at most ${MAX_RULE_WORDS} per rule ("Parser cannot handle more arguments")`,
-        span,
+        lineSpan(syntax),
         `at most ${MAX_RULE_WORDS} words`,
       );
       if (words.length > UNREAD_WORDS) return false;
@@ -341,6 +349,11 @@ export class DumpBuilder {
   }
 }
 
+function linePosition(syntax: LineSyntax): LinePosition {
+  const { line, source } = syntax;
+  return { line: line.number, offset: source.baseOffset + line.start, length: line.end - line.start };
+}
+
 function lineSpan(syntax: LineSyntax): Span {
   const { line, source } = syntax;
   return { line: line.number, column: 1, endLine: line.number, endColumn: line.end - line.start + 1, offset: source.baseOffset + line.start };
@@ -361,7 +374,7 @@ function parseCounters(word: Word): Counters | undefined {
   if (text.charCodeAt(0) !== 0x5b || text.charCodeAt(last) !== 0x5d) return undefined;
   const colon = text.indexOf(':');
   if (colon < 2 || colon > last - 2 || !isDigits(text, 1, colon) || !isDigits(text, colon + 1, last)) return undefined;
-  return { packets: text.slice(1, colon), bytes: text.slice(colon + 1, last), span: word.span };
+  return new CountersNode(text.slice(1, colon), text.slice(colon + 1, last), word.span);
 }
 
 function isDigits(text: string, start: number, end: number): boolean {

@@ -1,9 +1,11 @@
 /**
  * `parse()`: input text → ParseResult.
  *
- * The text is processed in batches of whole lines (about 256 K characters
- * each) so the token arrays stay small on 100 MB inputs: lex → parse →
- * build, batch after batch. Whole-input facts (BOM, CRLF, format, family) are
+ * The text is processed in batches of whole lines (about 64 K characters
+ * each): lex → parse → build, batch after batch. Everything the lexer makes
+ * for a batch (tokens, words) lives until the batch is built; small batches
+ * let it die young instead of being copied by the garbage collector (~15%
+ * less parse time on a 115k-rule dump than 256 K batches). Whole-input facts (BOM, CRLF, format, family) are
  * decided first by single scans (input-scan.ts).
  */
 import type { DumpFormat, Family, ParseError, ParseResult } from './ast.js';
@@ -23,7 +25,7 @@ export interface ParseOptions {
   family?: Family;
 }
 
-const BATCH_CHARS = 1 << 18;
+const BATCH_CHARS = 1 << 16;
 
 /** Never throws: an internal failure becomes a located ParseError. */
 export function parse(text: string, options: ParseOptions = {}): ParseResult {

@@ -47,14 +47,15 @@ import type { OptionDef } from './extension-types.js';
 import { EXTENSIONS } from './extensions-data.js';
 import { findMatch, findTarget, implicitProtocolMatch, optionNames, type ExtensionInfo } from './extensions.js';
 import { closestNames } from './suggest.js';
-import { extendSpan, sliceWord, spanAfter, spanFrom, wordAt } from './words.js';
+import { BaseOptionNode, CommandNode, ExtensionOptionNode, MatchNode, RuleSpecNode, TargetNode, type LinePosition, type OptionRefs } from './nodes.js';
+import { LineWords, sliceWord, spanAfter, spanFrom, wordAt, type LexedWord, type WordRef } from './words.js';
 
 export interface CommandWords {
-  words: readonly Word[];
+  words: readonly LexedWord[];
   /** Line-level `[p:b]` counters, already validated. */
   counters: Counters | undefined;
   /** The whole line. */
-  span: Span;
+  position: LinePosition;
   trailingBlank: boolean;
 }
 
@@ -69,7 +70,7 @@ export function readCommandLine(input: CommandWords): CommandReading {
 }
 
 interface LoadedExtension {
-  part: MatchSpec | TargetSpec;
+  part: MatchNode | TargetNode;
   /** Undefined for modules the registry does not know: their options are split generically. */
   info: ExtensionInfo | undefined;
 }
@@ -107,8 +108,12 @@ class CommandLineReader {
   private protocol: Word | undefined;
   private protocolMatchTried = false;
 
+  /** The words as the nodes keep them. */
+  private readonly lineWords: LineWords;
+
   constructor(private readonly input: CommandWords) {
     this.words = input.words;
+    this.lineWords = new LineWords(input.position.line, input.position.offset, input.words);
   }
 
   read(): CommandReading {
@@ -273,8 +278,7 @@ class CommandLineReader {
     if (info === undefined || !info.optionsByName.has(optionName) && ![...info.optionsByName.keys()].some((n) => n.startsWith(optionName))) {
       return false;
     }
-    const name: Word = wordAt(info.def.name, this.protocol.raw, this.protocol.span);
-    const match: MatchSpec = { kind: 'match', name, known: true, options: [], span: this.protocol.span };
+    const match = new MatchNode(this.lineWords, wordAt(info.def.name, this.protocol.raw, this.protocol.span), undefined, true);
     this.parts.push(match);
     this.loaded.push({ part: match, info });
     return true;
@@ -452,12 +456,12 @@ class CommandLineReader {
   private applyValueOption(name: BaseOptionName, spec: BaseOptionSpec, optionWord: Word, attached: Word | undefined): void {
     const bang = this.takeBang();
     let negation: Negation = bang !== undefined ? 'prefix' : 'none';
-    let bangSpan = bang?.span;
+    let bangWord = bang;
     const values: Word[] = [];
     let value = this.requiredArgument(attached);
     if (value !== undefined && attached === undefined && this.takeInfixBang(value, bang)) {
       negation = 'infix';
-      bangSpan = value.span;
+      bangWord = value;
       value = this.words[this.next++] as Word;
     }
     if (value === undefined) {
@@ -466,8 +470,7 @@ class CommandLineReader {
       values.push(value);
     }
     this.noteBaseOption(name, optionWord);
-    const option = baseOption(name, optionWord, negation, bangSpan, values, bang?.span);
-    this.parts.push(option);
+    this.parts.push(new BaseOptionNode(this.lineWords, name, negation, this.optionRefs(optionWord, values, bangWord, bang)));
     if (name === 'protocol' && value !== undefined) {
       this.protocol = value;
       this.protocolMatchTried = false;
@@ -478,7 +481,7 @@ class CommandLineReader {
     if (attached !== undefined) this.failAttachedToFlag(optionWord, attached);
     const bang = this.takeBang();
     this.noteBaseOption(name, optionWord);
-    this.parts.push(baseOption(name, optionWord, bang !== undefined ? 'prefix' : 'none', bang?.span, [], bang?.span));
+    this.parts.push(new BaseOptionNode(this.lineWords, name, bang !== undefined ? 'prefix' : 'none', this.optionRefs(optionWord, [], bang, bang)));
   }
 
   /** `-c P B` or `-c P,B` (`do_parse()` case 'c'). */
@@ -504,7 +507,7 @@ class CommandLineReader {
       }
     }
     this.noteBaseOption('set-counters', optionWord);
-    this.parts.push(baseOption('set-counters', optionWord, 'none', undefined, values, undefined));
+    this.parts.push(new BaseOptionNode(this.lineWords, 'set-counters', 'none', this.optionRefs(optionWord, values, undefined, undefined)));
   }
 
   private applyFamily(family: Family, optionWord: Word, attached: Word | undefined): void {
@@ -527,11 +530,8 @@ class CommandLineReader {
     const name = this.requiredArgument(attached);
     if (name === undefined) return this.fail('syntax/missing-argument', `\`${optionWord.text}\` needs a match name`, spanAfter(optionWord.span), 'a match name');
     const info = findMatch(name.text);
-    const match: MatchSpec = { kind: 'match', name, matchWord: optionWord, known: info !== undefined, options: [], span: spanFrom(optionWord.span, name.span) };
-    if (this.takeUnsupportedRevision()) {
-      match.unsupportedRevision = true;
-      match.span = spanFrom(optionWord.span, (this.words[this.next - 1] as Word).span);
-    }
+    const match = new MatchNode(this.lineWords, this.ref(name), this.ref(optionWord), info !== undefined);
+    if (this.takeUnsupportedRevision()) match.markUnsupportedRevision(this.next - 1);
     this.parts.push(match);
     this.loaded.push({ part: match, info });
   }
@@ -545,11 +545,8 @@ class CommandLineReader {
     }
     // `-g` always names a chain; only `-j` can load a target extension.
     const info = via === 'jump' ? findTarget(name.text) : undefined;
-    const target: TargetSpec = { kind: 'target', via, jumpWord, name, known: info !== undefined, options: [], span: spanFrom(jumpWord.span, name.span) };
-    if (this.takeUnsupportedRevision()) {
-      target.unsupportedRevision = true;
-      target.span = spanFrom(jumpWord.span, (this.words[this.next - 1] as Word).span);
-    }
+    const target = new TargetNode(this.lineWords, via, this.ref(jumpWord), this.ref(name), info !== undefined);
+    if (this.takeUnsupportedRevision()) target.markUnsupportedRevision(this.next - 1);
     this.target = target;
     this.parts.push(target);
     if (via === 'jump') this.loaded.push({ part: target, info });
@@ -565,7 +562,7 @@ class CommandLineReader {
   private applyExtensionOption(extension: LoadedExtension, option: OptionDef, optionWord: Word, attached: Word | undefined): void {
     const bang = this.takeBang();
     let negation: Negation = bang !== undefined ? 'prefix' : 'none';
-    let bangSpan = bang?.span;
+    let bangWord = bang;
     if (bang !== undefined && !option.invertible) {
       this.report('syntax/negation-not-allowed', `option \`--${option.name}\` of ${describeExtension(extension.part)} cannot be negated with \`!\``, bang.span, `\`--${option.name}\` without \`!\``);
     }
@@ -580,7 +577,7 @@ class CommandLineReader {
       let first = this.requiredArgument(attached);
       if (first !== undefined && attached === undefined && option.invertible && this.takeInfixBang(first, bang)) {
         negation = 'infix';
-        bangSpan = first.span;
+        bangWord = first;
         first = this.words[this.next++] as Word;
       }
       if (first === undefined) {
@@ -598,14 +595,14 @@ class CommandLineReader {
         }
       }
     }
-    this.addExtensionOption(extension, option.name, optionWord, negation, bangSpan, values, bang?.span);
+    this.addExtensionOption(extension, new ExtensionOptionNode(this.lineWords, option.name, negation, this.optionRefs(optionWord, values, bangWord, bang)));
   }
 
   /** Options of a module iptlint does not know: the option and the non-option words after it. */
   private applyOpaqueOption(extension: LoadedExtension, name: string, optionWord: Word, attached: Word | undefined): void {
     const bang = this.takeBang();
     let negation: Negation = bang !== undefined ? 'prefix' : 'none';
-    let bangSpan = bang?.span;
+    let bangWord = bang;
     const values: Word[] = [];
     if (attached !== undefined) {
       values.push(attached);
@@ -615,7 +612,7 @@ class CommandLineReader {
       if (maybeBang?.text === '!' && afterBang !== undefined && !looksLikeOption(afterBang) && afterBang.text !== '!') {
         if (bang !== undefined) this.report('syntax/double-negation', 'the option is negated twice (`!` before and after it)', maybeBang.span, 'a single `!`');
         negation = 'infix';
-        bangSpan = maybeBang.span;
+        bangWord = maybeBang;
         this.next++;
       }
       while (this.next < this.words.length) {
@@ -625,26 +622,11 @@ class CommandLineReader {
         this.next++;
       }
     }
-    this.addExtensionOption(extension, name, optionWord, negation, bangSpan, values, bang?.span);
+    this.addExtensionOption(extension, new ExtensionOptionNode(this.lineWords, name, negation, this.optionRefs(optionWord, values, bangWord, bang)));
   }
 
-  private addExtensionOption(
-    extension: LoadedExtension,
-    name: string,
-    optionWord: Word,
-    negation: Negation,
-    bangSpan: Span | undefined,
-    values: Word[],
-    prefixBangSpan: Span | undefined,
-  ): void {
-    const last = values.length > 0 ? (values[values.length - 1] as Word).span : optionWord.span;
-    const option: ExtensionOption = { kind: 'ext-option', name, optionWord, negation, values, span: spanFrom(prefixBangSpan ?? optionWord.span, last) };
-    if (bangSpan !== undefined) option.bangSpan = bangSpan;
-    const part = extension.part;
-    // A match loaded by `-p` starts at its first option; others at `-m`/`-j`.
-    if (part.options.length === 0 && part.kind === 'match' && part.matchWord === undefined) part.span = { ...option.span };
-    else extendSpan(part.span, option.span);
-    part.options.push(option);
+  private addExtensionOption(extension: LoadedExtension, option: ExtensionOption): void {
+    extension.part.addOption(option);
   }
 
   // ------------------------------------------------------ result
@@ -655,22 +637,25 @@ class CommandLineReader {
       this.fail(
         'syntax/no-command',
         'no command on this line: a rule line starts with `-A CHAIN` (or `-I`, `-N`, `-P`…)',
-        first !== undefined ? first.span : this.input.span,
+        first !== undefined ? first.span : this.lineSpan(),
         '-A CHAIN …',
       );
     }
     const { name, word } = this.command;
-    const line: CommandLine = { kind: 'command', command: name, commandWord: word, trailingBlank: this.input.trailingBlank, span: this.input.span };
-    if (this.input.counters !== undefined) line.counters = this.input.counters;
-    if (this.chain !== undefined) line.chain = this.chain;
-    if (this.ruleNumber !== undefined) line.ruleNumber = this.ruleNumber;
-    if (this.argument !== undefined) line.argument = this.argument;
-    if (this.familyOnly !== undefined) line.familyOnly = this.familyOnly;
+    let rule: RuleSpec | undefined;
     if (RULE_COMMANDS.has(name) || this.parts.length > 0) {
-      line.rule = this.ruleSpec();
+      rule = this.ruleSpec();
       if (!RULE_COMMANDS.has(name)) this.checkOptionsAllowed(name, word);
     }
-    return line;
+    const fields = {
+      counters: this.input.counters,
+      chain: this.optionalRef(this.chain),
+      ruleNumber: this.optionalRef(this.ruleNumber),
+      argument: this.optionalRef(this.argument),
+      familyOnly: this.familyOnly,
+      rule,
+    };
+    return new CommandNode(this.lineWords, name, this.ref(word), this.input.trailingBlank, fields, this.input.position);
   }
 
   /** Only rule commands take a rule specification; `-P` also takes `-c` (`options_v_commands[]`). */
@@ -683,13 +668,25 @@ class CommandLineReader {
   }
 
   private ruleSpec(): RuleSpec {
-    const first = this.parts[0];
-    const last = this.parts[this.parts.length - 1];
-    if (first === undefined || last === undefined) {
-      const anchor = this.ruleNumber ?? this.argument ?? this.chain ?? (this.command as { word: Word }).word;
-      return { parts: [], span: spanAfter(anchor.span) };
-    }
-    return { parts: exactSize(this.parts).map(withExactArrays), span: spanFrom(first.span, last.span) };
+    const anchor = this.ruleNumber ?? this.argument ?? this.chain ?? (this.command as { word: Word }).word;
+    return new RuleSpecNode(trimmed(this.parts), this.lineWords, this.ref(anchor));
+  }
+
+  private ref(word: Word): WordRef {
+    return LineWords.ref(this.words, word);
+  }
+
+  private optionalRef(word: Word | undefined): WordRef | undefined {
+    return word === undefined ? undefined : this.ref(word);
+  }
+
+  private optionRefs(option: Word, values: readonly Word[], bang: Word | undefined, prefixBang: Word | undefined): OptionRefs {
+    return { option: this.ref(option), values: values.map((value) => this.ref(value)), bang: this.optionalRef(bang), prefixBang: this.optionalRef(prefixBang) };
+  }
+
+  private lineSpan(): Span {
+    const { line, offset, length } = this.input.position;
+    return { line, column: 1, endLine: line, endColumn: length + 1, offset };
   }
 
   // ------------------------------------------------------ errors
@@ -707,38 +704,13 @@ class CommandLineReader {
   }
 }
 
-function baseOption(
-  name: BaseOptionName,
-  optionWord: Word,
-  negation: Negation,
-  bangSpan: Span | undefined,
-  values: Word[],
-  prefixBangSpan: Span | undefined,
-): BaseOption {
-  const last = values.length > 0 ? (values[values.length - 1] as Word).span : optionWord.span;
-  const option: BaseOption = { kind: 'base', name, optionWord, negation, values, span: spanFrom(prefixBangSpan ?? optionWord.span, last) };
-  if (bangSpan !== undefined) option.bangSpan = bangSpan;
-  return option;
-}
-
 /**
  * An array filled by push() keeps 16 or more spare slots for as long as it
- * lives, and a rule keeps about ten such arrays (parts, options, values): on a
- * 100k-rule dump that is over 100 MB of empty slots. A copy has exactly the
- * size it needs.
+ * lives: a copy has exactly the size it needs.
  */
-function exactSize<T>(items: T[]): T[] {
-  return items.length === 0 ? [] : items.slice();
-}
-
-function withExactArrays(part: RulePart): RulePart {
-  if (part.kind === 'base') {
-    part.values = exactSize(part.values);
-  } else {
-    part.options = exactSize(part.options);
-    for (const option of part.options) option.values = exactSize(option.values);
-  }
-  return part;
+function trimmed(parts: RulePart[]): RulePart[] {
+  for (const part of parts) if (part.kind !== 'base') (part as MatchNode | TargetNode).trim();
+  return parts.slice();
 }
 
 function looksLikeOption(word: Word): boolean {

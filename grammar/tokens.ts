@@ -19,7 +19,7 @@
  * sits in the input, fills them in.
  */
 import { createToken, type CustomPatternMatcherReturn, type TokenType } from './chevrotain.js';
-import { SourceWord } from './words.js';
+import { QuotedSourceWord, SourceWord, type LexedWord } from './words.js';
 
 const NL = 10;
 const CR = 13;
@@ -33,9 +33,9 @@ const DEL = 127;
 export interface LinePayload {
   /** Offset just after the line's content (before `\n` / `\r\n`). */
   contentEnd: number;
-  words: SourceWord[];
+  words: LexedWord[];
   /** `[p:b]` counters in column 1 of a command line (text up to the first `]`). */
-  counters?: SourceWord;
+  counters?: LexedWord;
   /** Offset of a `"` that is never closed, or -1. */
   unterminatedQuoteAt: number;
   /** Offset of the first NUL/control byte of the line, or -1. */
@@ -72,9 +72,10 @@ function findControl(text: string, start: number, end: number): number {
   return -1;
 }
 
-function provisionalWord(text: string, raw: string, start: number, end: number, lineStart: number): SourceWord {
+/** `raw` is the source text at `start`. */
+function provisionalWord(text: string, raw: string, start: number, lineStart: number): LexedWord {
   const column = start - lineStart + 1;
-  return new SourceWord(text, raw, 0, column, column + (end - start), start);
+  return text === raw ? new SourceWord(text, 0, column, start) : new QuotedSourceWord(text, raw, 0, column, start);
 }
 
 /** Offset after the line end that follows `contentEnd` (if any). */
@@ -174,7 +175,7 @@ function scanQuotedTail(text: string, wordStart: number, quoteAt: number, end: n
 }
 
 function addWord(payload: LinePayload, text: string, raw: string, start: number, end: number, lineStart: number): void {
-  payload.words.push(provisionalWord(text, raw, start, end, lineStart));
+  payload.words.push(provisionalWord(text, raw, start, lineStart));
   payload.lastWordEnd = end;
 }
 
@@ -238,7 +239,7 @@ function commandLine(text: string, offset: number): CustomPatternMatcherReturn |
     const close = text.indexOf(']', offset);
     wordsStart = close >= 0 && close < end ? close + 1 : end;
     const raw = text.substring(offset, wordsStart);
-    payload.counters = provisionalWord(raw, raw, offset, wordsStart, offset);
+    payload.counters = provisionalWord(raw, raw, offset, offset);
     payload.lastWordEnd = wordsStart;
     payload.controlAt = findControl(text, offset, wordsStart);
   }

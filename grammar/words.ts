@@ -6,18 +6,69 @@
 import type { Span, Word } from './ast.js';
 
 /**
- * A word of the input as the lexer finds it. A dump has ~15 words per rule
- * and few of their spans are ever read (diagnostics, fixes), so the position
- * is kept as numbers in the word and `span` builds a Span when asked: one
- * object per word instead of two, which is most of the parser's garbage
- * collection on big dumps. Each read gives a fresh Span the caller may keep
- * or change.
+ * Words of the input as the lexer finds them. A dump has ~10 words per rule
+ * and few of their spans are ever read (diagnostics, fixes), so a word keeps
+ * its position as numbers and `span` builds a Span when asked (each read
+ * gives a fresh Span the caller may keep or change). The end column follows
+ * from the length of the raw text, and `raw` is not stored when it equals
+ * `text` (nearly always): a word is one small object, which is most of what a
+ * big dump keeps in memory.
  */
 export class SourceWord implements Word {
   constructor(
     public text: string,
-    public raw: string,
     /** 1-based line (0 while the lexer has not placed the word yet, see parser.ts). */
+    public line: number,
+    public column: number,
+    public offset: number,
+  ) {}
+
+  get raw(): string {
+    return this.text;
+  }
+
+  get endColumn(): number {
+    return this.column + this.text.length;
+  }
+
+  get span(): Span {
+    return wordSpan(this.line, this.column, this.column + this.text.length, this.offset);
+  }
+
+  /** The plain `Word` shape, span included, for JSON output and snapshots. */
+  toJSON(): Word {
+    return { text: this.text, raw: this.text, span: this.span };
+  }
+}
+
+/** A word written with quotes or escapes: `raw` differs from `text` and gives the end column. */
+export class QuotedSourceWord implements Word {
+  constructor(
+    public text: string,
+    public raw: string,
+    public line: number,
+    public column: number,
+    public offset: number,
+  ) {}
+
+  get endColumn(): number {
+    return this.column + this.raw.length;
+  }
+
+  get span(): Span {
+    return wordSpan(this.line, this.column, this.column + this.raw.length, this.offset);
+  }
+
+  toJSON(): Word {
+    return { text: this.text, raw: this.raw, span: this.span };
+  }
+}
+
+/** A word whose span is not its raw text (a re-quoted piece of a word keeps the whole word's span). */
+class PlacedWord implements Word {
+  constructor(
+    public text: string,
+    public raw: string,
     public line: number,
     public column: number,
     public endColumn: number,
@@ -25,18 +76,27 @@ export class SourceWord implements Word {
   ) {}
 
   get span(): Span {
-    return { line: this.line, column: this.column, endLine: this.line, endColumn: this.endColumn, offset: this.offset };
+    return wordSpan(this.line, this.column, this.endColumn, this.offset);
   }
 
-  /** The plain `Word` shape, span included, for JSON output and snapshots. */
   toJSON(): Word {
     return { text: this.text, raw: this.raw, span: this.span };
   }
 }
 
+/** A word as the lexer finds it: `raw` spans `[column, column + raw.length)` of its line. */
+export type LexedWord = SourceWord | QuotedSourceWord;
+
+function wordSpan(line: number, column: number, endColumn: number, offset: number): Span {
+  return { line, column, endLine: line, endColumn, offset };
+}
+
 /** A word at `span` (which must lie on one line). */
 export function wordAt(text: string, raw: string, span: Span): Word {
-  return new SourceWord(text, raw, span.line, span.column, span.endColumn, span.offset);
+  if (span.endColumn - span.column === raw.length) {
+    return raw === text ? new SourceWord(text, span.line, span.column, span.offset) : new QuotedSourceWord(text, raw, span.line, span.column, span.offset);
+  }
+  return new PlacedWord(text, raw, span.line, span.column, span.endColumn, span.offset);
 }
 
 export function spanFrom(start: Span, end: Span): Span {
@@ -90,4 +150,58 @@ function shiftedSpan(span: Span, start: number, end: number): Span {
     endColumn: span.column + end,
     offset: span.offset + start,
   };
+}
+
+/**
+ * A word of a command line as an AST node keeps it: its index among the
+ * line's words (see LineWords), or the Word itself when it is not one of them
+ * (a piece of a word such as the value of `-s1.2.3.4`, a made-up word).
+ */
+export type WordRef = number | Word;
+
+/**
+ * The words of one command line, kept as their texts and columns (plus the
+ * raw text of the few written with quotes); a Word object is made each time
+ * one is read. A rule keeps ~10 words: as objects they were half of what a
+ * parsed dump keeps alive, and every live object costs a copy in each young
+ * generation garbage collection it survives.
+ */
+export class LineWords {
+  /** Text and column of each word, in turn. */
+  private readonly cells: (string | number)[];
+  /** Raw text by word index, only where it differs from the text. */
+  private readonly raws: (string | undefined)[] | undefined;
+
+  constructor(
+    readonly line: number,
+    /** Offset of the line's first character in the input. */
+    private readonly lineOffset: number,
+    words: readonly LexedWord[],
+  ) {
+    const cells = new Array<string | number>(words.length * 2);
+    let raws: (string | undefined)[] | undefined;
+    for (let k = 0; k < words.length; k++) {
+      const word = words[k] as LexedWord;
+      cells[2 * k] = word.text;
+      cells[2 * k + 1] = word.column;
+      if (word instanceof QuotedSourceWord) (raws ??= new Array<string | undefined>(words.length))[k] = word.raw;
+    }
+    this.cells = cells;
+    this.raws = raws;
+  }
+
+  /** What a node keeps for `word`, which is one of `words` (the line's words) or derived from one. */
+  static ref(words: readonly Word[], word: Word): WordRef {
+    const index = words.indexOf(word);
+    return index >= 0 ? index : word;
+  }
+
+  word(ref: WordRef): Word {
+    if (typeof ref !== 'number') return ref;
+    const text = this.cells[2 * ref] as string;
+    const column = this.cells[2 * ref + 1] as number;
+    const offset = this.lineOffset + column - 1;
+    const raw = this.raws?.[ref];
+    return raw === undefined ? new SourceWord(text, this.line, column, offset) : new QuotedSourceWord(text, raw, this.line, column, offset);
+  }
 }

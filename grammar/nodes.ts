@@ -1,0 +1,416 @@
+/**
+ * The AST nodes of a command line as classes that keep as few objects alive
+ * as they can: a dump keeps every rule for the whole run, and every live
+ * object costs a copy at each young-generation garbage collection it
+ * survives, which was most of the parse time on big dumps.
+ * - Words are kept as references into the line's LineWords (words.ts); a
+ *   Word object is made when a field is read.
+ * - `span` is computed from the words when read (few spans are ever read:
+ *   diagnostics, fixes); each read gives a fresh Span the caller may change.
+ * - An option keeps its single value (the common case) as a reference, and a
+ *   match or target without options keeps no array: `values` builds its
+ *   array when read, `options` gives the kept array or a new empty one.
+ * `toJSON()` gives the plain shape (the fields in the order the AST has
+ * always had), since getters are not own properties.
+ */
+import type {
+  BaseOption,
+  BaseOptionName,
+  ChainDeclaration,
+  CommandLine,
+  CommandName,
+  Counters,
+  ExtensionOption,
+  Family,
+  MatchSpec,
+  Negation,
+  RulePart,
+  RuleSpec,
+  Span,
+  TargetKind,
+  TargetSpec,
+  Word,
+} from './ast.js';
+import { spanAfter, spanFrom, type LineWords, type WordRef } from './words.js';
+
+/** A Span over one line, kept as numbers until it is read. */
+export interface LinePosition {
+  line: number;
+  /** Offset of the line's first character in the input. */
+  offset: number;
+  /** Characters on the line, line end excluded. */
+  length: number;
+}
+
+/** No value, one value (nearly always), or an array of two or more. */
+type ValueRefs = WordRef | WordRef[] | undefined;
+
+function compactValues(values: readonly WordRef[]): ValueRefs {
+  if (values.length === 0) return undefined;
+  return values.length === 1 ? values[0] : values.slice();
+}
+
+function expandValues(words: LineWords, values: ValueRefs): Word[] {
+  if (values === undefined) return [];
+  return Array.isArray(values) ? values.map((ref) => words.word(ref)) : [words.word(values)];
+}
+
+function lastValue(values: ValueRefs): WordRef | undefined {
+  return Array.isArray(values) ? values[values.length - 1] : values;
+}
+
+function optionalWord(words: LineWords, ref: WordRef | undefined): Word | undefined {
+  return ref === undefined ? undefined : words.word(ref);
+}
+
+/** An array as the AST shows it, from a list that stays undefined until it has an item. */
+function listOf<T>(items: T[] | undefined): T[] {
+  return items ?? [];
+}
+
+/** The words of an option as the reader found them. */
+export interface OptionRefs {
+  option: WordRef;
+  values: readonly WordRef[];
+  /** The `!` that negates the option (before or after it), if any. */
+  bang: WordRef | undefined;
+  /** A `!` written before the option: the option starts there. */
+  prefixBang: WordRef | undefined;
+}
+
+/** What base and extension options share: the span runs from a prefix `!` (or the option) to the last value. */
+abstract class OptionNode {
+  private readonly option: WordRef;
+  private readonly valueRefs: ValueRefs;
+  private readonly bang: WordRef | undefined;
+  private readonly prefixBang: WordRef | undefined;
+
+  constructor(
+    private readonly words: LineWords,
+    public negation: Negation,
+    refs: OptionRefs,
+  ) {
+    this.option = refs.option;
+    this.valueRefs = compactValues(refs.values);
+    this.bang = refs.bang;
+    this.prefixBang = refs.prefixBang;
+  }
+
+  get optionWord(): Word {
+    return this.words.word(this.option);
+  }
+
+  get values(): Word[] {
+    return expandValues(this.words, this.valueRefs);
+  }
+
+  get bangSpan(): Span | undefined {
+    return optionalWord(this.words, this.bang)?.span;
+  }
+
+  get span(): Span {
+    const start = this.words.word(this.prefixBang ?? this.option);
+    return spanFrom(start.span, this.words.word(lastValue(this.valueRefs) ?? this.option).span);
+  }
+}
+
+export class BaseOptionNode extends OptionNode implements BaseOption {
+  readonly kind = 'base';
+
+  constructor(words: LineWords, public name: BaseOptionName, negation: Negation, refs: OptionRefs) {
+    super(words, negation, refs);
+  }
+
+  toJSON(): BaseOption {
+    const json: BaseOption = { kind: this.kind, name: this.name, optionWord: this.optionWord, negation: this.negation, values: this.values, span: this.span };
+    const bangSpan = this.bangSpan;
+    if (bangSpan !== undefined) json.bangSpan = bangSpan;
+    return json;
+  }
+}
+
+export class ExtensionOptionNode extends OptionNode implements ExtensionOption {
+  readonly kind = 'ext-option';
+
+  constructor(words: LineWords, public name: string, negation: Negation, refs: OptionRefs) {
+    super(words, negation, refs);
+  }
+
+  toJSON(): ExtensionOption {
+    const json: ExtensionOption = { kind: this.kind, name: this.name, optionWord: this.optionWord, negation: this.negation, values: this.values, span: this.span };
+    const bangSpan = this.bangSpan;
+    if (bangSpan !== undefined) json.bangSpan = bangSpan;
+    return json;
+  }
+}
+
+/**
+ * `-m NAME [options]`, or the match `-p tcp` loads for `--dport` (no
+ * `matchWord`: it starts at its first option, or at the protocol word).
+ */
+export class MatchNode implements MatchSpec {
+  readonly kind = 'match';
+  private optionList: ExtensionOption[] | undefined;
+  /** The `revision]` word of a legacy `[unsupported revision]` note. */
+  private revisionEnd: WordRef | undefined;
+
+  constructor(
+    private readonly words: LineWords,
+    private readonly nameRef: WordRef,
+    private readonly matchRef: WordRef | undefined,
+    public known: boolean,
+  ) {}
+
+  get name(): Word {
+    return this.words.word(this.nameRef);
+  }
+
+  get matchWord(): Word | undefined {
+    return optionalWord(this.words, this.matchRef);
+  }
+
+  get unsupportedRevision(): boolean | undefined {
+    return this.revisionEnd !== undefined ? true : undefined;
+  }
+
+  markUnsupportedRevision(revisionEnd: WordRef): void {
+    this.revisionEnd = revisionEnd;
+  }
+
+  get options(): ExtensionOption[] {
+    return listOf(this.optionList);
+  }
+
+  addOption(option: ExtensionOption): void {
+    (this.optionList ??= []).push(option);
+  }
+
+  /** Drops the spare capacity `push` left: the node lives as long as the dump. */
+  trim(): void {
+    if (this.optionList !== undefined) this.optionList = this.optionList.slice();
+  }
+
+  get span(): Span {
+    const options = this.optionList ?? [];
+    const first = options[0];
+    const start = this.matchWord?.span ?? first?.span ?? this.name.span;
+    const last = options[options.length - 1];
+    return spanFrom(start, last?.span ?? this.words.word(this.revisionEnd ?? this.nameRef).span);
+  }
+
+  toJSON(): MatchSpec {
+    const json: MatchSpec =
+      this.matchWord !== undefined
+        ? { kind: this.kind, name: this.name, matchWord: this.matchWord, known: this.known, options: this.options, span: this.span }
+        : { kind: this.kind, name: this.name, known: this.known, options: this.options, span: this.span };
+    if (this.revisionEnd !== undefined) json.unsupportedRevision = true;
+    return json;
+  }
+}
+
+export class TargetNode implements TargetSpec {
+  readonly kind = 'target';
+  private optionList: ExtensionOption[] | undefined;
+  private revisionEnd: WordRef | undefined;
+
+  constructor(
+    private readonly words: LineWords,
+    public via: TargetKind,
+    private readonly jumpRef: WordRef,
+    private readonly nameRef: WordRef,
+    public known: boolean,
+  ) {}
+
+  get jumpWord(): Word {
+    return this.words.word(this.jumpRef);
+  }
+
+  get name(): Word {
+    return this.words.word(this.nameRef);
+  }
+
+  get unsupportedRevision(): boolean | undefined {
+    return this.revisionEnd !== undefined ? true : undefined;
+  }
+
+  markUnsupportedRevision(revisionEnd: WordRef): void {
+    this.revisionEnd = revisionEnd;
+  }
+
+  get options(): ExtensionOption[] {
+    return listOf(this.optionList);
+  }
+
+  addOption(option: ExtensionOption): void {
+    (this.optionList ??= []).push(option);
+  }
+
+  trim(): void {
+    if (this.optionList !== undefined) this.optionList = this.optionList.slice();
+  }
+
+  get span(): Span {
+    const last = this.optionList?.[this.optionList.length - 1];
+    return spanFrom(this.jumpWord.span, last?.span ?? this.words.word(this.revisionEnd ?? this.nameRef).span);
+  }
+
+  toJSON(): TargetSpec {
+    const json: TargetSpec = { kind: this.kind, via: this.via, jumpWord: this.jumpWord, name: this.name, known: this.known, options: this.options, span: this.span };
+    if (this.revisionEnd !== undefined) json.unsupportedRevision = true;
+    return json;
+  }
+}
+
+export class RuleSpecNode implements RuleSpec {
+  constructor(
+    public parts: RulePart[],
+    private readonly words: LineWords,
+    /** The last word before an empty rule specification (it sits right after it). */
+    private readonly anchor: WordRef,
+  ) {}
+
+  get span(): Span {
+    const first = this.parts[0];
+    const last = this.parts[this.parts.length - 1];
+    if (first === undefined || last === undefined) return spanAfter(this.words.word(this.anchor).span);
+    return spanFrom(first.span, last.span);
+  }
+
+  toJSON(): RuleSpec {
+    return { parts: this.parts, span: this.span };
+  }
+}
+
+/** The parts of a command line other than its command, as rule-spec.ts reads them. */
+export interface CommandFields {
+  counters: Counters | undefined;
+  chain: WordRef | undefined;
+  ruleNumber: WordRef | undefined;
+  argument: WordRef | undefined;
+  familyOnly: Family | undefined;
+  rule: RuleSpec | undefined;
+}
+
+/** A command line; its span is the whole line, kept as three numbers. */
+export class CommandNode implements CommandLine {
+  readonly kind = 'command';
+  counters: Counters | undefined;
+  familyOnly: Family | undefined;
+  rule: RuleSpec | undefined;
+  private readonly chainRef: WordRef | undefined;
+  private readonly ruleNumberRef: WordRef | undefined;
+  private readonly argumentRef: WordRef | undefined;
+  private readonly offset: number;
+  private readonly length: number;
+
+  constructor(
+    private readonly words: LineWords,
+    public command: CommandName,
+    private readonly commandRef: WordRef,
+    public trailingBlank: boolean,
+    fields: CommandFields,
+    position: LinePosition,
+  ) {
+    this.counters = fields.counters;
+    this.familyOnly = fields.familyOnly;
+    this.rule = fields.rule;
+    this.chainRef = fields.chain;
+    this.ruleNumberRef = fields.ruleNumber;
+    this.argumentRef = fields.argument;
+    this.offset = position.offset;
+    this.length = position.length;
+  }
+
+  get commandWord(): Word {
+    return this.words.word(this.commandRef);
+  }
+
+  get chain(): Word | undefined {
+    return optionalWord(this.words, this.chainRef);
+  }
+
+  get ruleNumber(): Word | undefined {
+    return optionalWord(this.words, this.ruleNumberRef);
+  }
+
+  get argument(): Word | undefined {
+    return optionalWord(this.words, this.argumentRef);
+  }
+
+  private get line(): number {
+    return this.words.line;
+  }
+
+  get span(): Span {
+    return { line: this.line, column: 1, endLine: this.line, endColumn: this.length + 1, offset: this.offset };
+  }
+
+  toJSON(): CommandLine {
+    const json: CommandLine = { kind: this.kind, command: this.command, commandWord: this.commandWord, trailingBlank: this.trailingBlank, span: this.span };
+    if (this.counters !== undefined) json.counters = this.counters;
+    if (this.chain !== undefined) json.chain = this.chain;
+    if (this.ruleNumber !== undefined) json.ruleNumber = this.ruleNumber;
+    if (this.argument !== undefined) json.argument = this.argument;
+    if (this.familyOnly !== undefined) json.familyOnly = this.familyOnly;
+    if (this.rule !== undefined) json.rule = this.rule;
+    return json;
+  }
+}
+
+/** `[packets:bytes]`; the span is kept as numbers. */
+export class CountersNode implements Counters {
+  private readonly line: number;
+  private readonly column: number;
+  private readonly endColumn: number;
+  private readonly offset: number;
+
+  constructor(
+    public packets: string,
+    public bytes: string,
+    at: Span,
+  ) {
+    this.line = at.line;
+    this.column = at.column;
+    this.endColumn = at.endColumn;
+    this.offset = at.offset;
+  }
+
+  get span(): Span {
+    return { line: this.line, column: this.column, endLine: this.line, endColumn: this.endColumn, offset: this.offset };
+  }
+
+  toJSON(): Counters {
+    return { packets: this.packets, bytes: this.bytes, span: this.span };
+  }
+}
+
+/** `:NAME POLICY [p:b]`; its span is the whole line, kept as numbers. */
+export class ChainNode implements ChainDeclaration {
+  readonly kind = 'chain';
+  counters: Counters | undefined;
+  trailing: string | undefined;
+  private readonly line: number;
+  private readonly offset: number;
+  private readonly length: number;
+
+  constructor(
+    public name: Word,
+    public policy: Word,
+    position: LinePosition,
+  ) {
+    this.line = position.line;
+    this.offset = position.offset;
+    this.length = position.length;
+  }
+
+  get span(): Span {
+    return { line: this.line, column: 1, endLine: this.line, endColumn: this.length + 1, offset: this.offset };
+  }
+
+  toJSON(): ChainDeclaration {
+    const json: ChainDeclaration = { kind: this.kind, name: this.name, policy: this.policy, span: this.span };
+    if (this.counters !== undefined) json.counters = this.counters;
+    if (this.trailing !== undefined) json.trailing = this.trailing;
+    return json;
+  }
+}
