@@ -144,30 +144,11 @@ export class ExtensionOptionNode extends OptionNode implements ExtensionOption {
   }
 }
 
-/**
- * `-m NAME [options]`, or the match `-p tcp` loads for `--dport` (no
- * `matchWord`: it starts at its first option, or at the protocol word).
- */
-export class MatchNode implements MatchSpec {
-  readonly kind = 'match';
-  private optionList: ExtensionOption[] | undefined;
+/** What a match and a target share: options added one by one, and the legacy `[unsupported revision]` note. */
+abstract class ExtensionNode {
+  protected optionList: ExtensionOption[] | undefined;
   /** The `revision]` word of a legacy `[unsupported revision]` note. */
-  private revisionEnd: WordRef | undefined;
-
-  constructor(
-    private readonly words: LineWords,
-    private readonly nameRef: WordRef,
-    private readonly matchRef: WordRef | undefined,
-    public known: boolean,
-  ) {}
-
-  get name(): Word {
-    return this.words.word(this.nameRef);
-  }
-
-  get matchWord(): Word | undefined {
-    return optionalWord(this.words, this.matchRef);
-  }
+  protected revisionEnd: WordRef | undefined;
 
   get unsupportedRevision(): boolean | undefined {
     return this.revisionEnd !== undefined ? true : undefined;
@@ -189,6 +170,31 @@ export class MatchNode implements MatchSpec {
   trim(): void {
     if (this.optionList !== undefined) this.optionList = this.optionList.slice();
   }
+}
+
+/**
+ * `-m NAME [options]`, or the match `-p tcp` loads for `--dport` (no
+ * `matchWord`: it starts at its first option, or at the protocol word).
+ */
+export class MatchNode extends ExtensionNode implements MatchSpec {
+  readonly kind = 'match';
+
+  constructor(
+    private readonly words: LineWords,
+    private readonly nameRef: WordRef,
+    private readonly matchRef: WordRef | undefined,
+    public known: boolean,
+  ) {
+    super();
+  }
+
+  get name(): Word {
+    return this.words.word(this.nameRef);
+  }
+
+  get matchWord(): Word | undefined {
+    return optionalWord(this.words, this.matchRef);
+  }
 
   get span(): Span {
     const options = this.optionList ?? [];
@@ -208,10 +214,8 @@ export class MatchNode implements MatchSpec {
   }
 }
 
-export class TargetNode implements TargetSpec {
+export class TargetNode extends ExtensionNode implements TargetSpec {
   readonly kind = 'target';
-  private optionList: ExtensionOption[] | undefined;
-  private revisionEnd: WordRef | undefined;
 
   constructor(
     private readonly words: LineWords,
@@ -219,7 +223,9 @@ export class TargetNode implements TargetSpec {
     private readonly jumpRef: WordRef,
     private readonly nameRef: WordRef,
     public known: boolean,
-  ) {}
+  ) {
+    super();
+  }
 
   get jumpWord(): Word {
     return this.words.word(this.jumpRef);
@@ -227,26 +233,6 @@ export class TargetNode implements TargetSpec {
 
   get name(): Word {
     return this.words.word(this.nameRef);
-  }
-
-  get unsupportedRevision(): boolean | undefined {
-    return this.revisionEnd !== undefined ? true : undefined;
-  }
-
-  markUnsupportedRevision(revisionEnd: WordRef): void {
-    this.revisionEnd = revisionEnd;
-  }
-
-  get options(): ExtensionOption[] {
-    return listOf(this.optionList);
-  }
-
-  addOption(option: ExtensionOption): void {
-    (this.optionList ??= []).push(option);
-  }
-
-  trim(): void {
-    if (this.optionList !== undefined) this.optionList = this.optionList.slice();
   }
 
   get span(): Span {
