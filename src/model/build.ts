@@ -6,7 +6,6 @@
 import type { ChainDeclaration, CommandLine, ParseResult, Span, TableBlock } from '../../grammar/ast.js';
 import { ActionIndexBuilder, rememberActionIndexes, type ActionIndex } from './action-index.js';
 import { TableActions } from './actions.js';
-import { rememberChainGraph, type ChainGraph } from './graph.js';
 import { LineIndexBuilder, rememberLineIndex } from './line-index.js';
 import { builtinChainsOf, isBuiltinChain, STANDARD_VERDICTS } from './builtins.js';
 import { ModelRule } from './rule.js';
@@ -333,7 +332,6 @@ class ModelBuilder {
     const edges = new Map<string, Map<string, JumpEdge[]>>();
     const incoming = new Map<string, Map<string, JumpEdge[]>>();
     const actionIndexes = new Map<string, ActionIndex>();
-    const graphs = new Map<string, ChainGraph>();
     for (const [name, { table }] of this.tables) {
       tables.set(name, table);
       compactChainOrder(table);
@@ -341,15 +339,8 @@ class ModelBuilder {
       const incomingOfTable = new Map<string, JumpEdge[]>();
       const actions = new TableActions(table.chains);
       const byAction = new ActionIndexBuilder();
-      // The chain graph (graph.ts) in the same pass: chains numbered in chainOrder, edges in compressed rows.
-      const names = table.chainOrder;
-      const ids = new Map<string, number>();
-      for (let id = 0; id < names.length; id++) ids.set(names[id] as string, id);
-      const firstEdge = new Int32Array(names.length + 1);
-      const edgeTargets: number[] = [];
-      const edgeLists = new Array<readonly JumpEdge[]>(names.length);
-      for (let id = 0; id < names.length; id++) {
-        const chain = table.chains.get(names[id] as string) as Chain;
+      for (const name of table.chainOrder) {
+        const chain = table.chains.get(name) as Chain;
         let outgoing: JumpEdge[] | undefined;
         const rules = chain.rules;
         for (let index = 0; index < rules.length; index++) {
@@ -365,26 +356,19 @@ class ModelBuilder {
             if (outgoing === undefined) outgoingOfTable.set(chain.name, (outgoing = []));
             outgoing.push(edge);
             listIn(incomingOfTable, action.chain).push(edge);
-            edgeTargets.push(ids.get(action.chain) as number);
           }
         }
-        edgeLists[id] = outgoing ?? NO_EDGES;
-        firstEdge[id + 1] = edgeTargets.length;
       }
       edges.set(name, outgoingOfTable);
       incoming.set(name, incomingOfTable);
       actionIndexes.set(name, byAction.index);
-      graphs.set(name, { names, ids, firstEdge, edgeTarget: Int32Array.from(edgeTargets), edgesOf: (id) => edgeLists[id] as readonly JumpEdge[] });
     }
     const model: Model = { source: this.parse, family: this.parse.family, tables, edges, incoming, diagnostics: this.diagnostics };
     rememberActionIndexes(model, actionIndexes);
     rememberLineIndex(model, this.lines.finish(this.parse.tables));
-    for (const [name, graph] of graphs) rememberChainGraph(model, name, graph);
     return model;
   }
 }
-
-const NO_EDGES: readonly JumpEdge[] = [];
 
 /** Drops names of deleted chains from chainOrder, keeping the first position of a name created again. */
 function compactChainOrder(table: Table): void {

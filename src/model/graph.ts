@@ -104,7 +104,6 @@ export function findCycles(model: Model, table: string): JumpCycle[] {
         // A single chain (the common case) only loops through a jump to itself.
         sccStack.pop();
         onStack[id] = 0;
-        if (!jumpsToItself(graph, id)) continue;
         const self = graph.edgesOf(id).find((edge) => edge.to === names[id]);
         if (self) cycles.push({ chains: [names[id] as string], edges: [self] });
         continue;
@@ -122,11 +121,6 @@ export function findCycles(model: Model, table: string): JumpCycle[] {
   }
   const rank = (c: JumpCycle): number => position.get(c.chains[0] as string) ?? 0;
   return cycles.sort((a, b) => rank(a) - rank(b));
-}
-
-function jumpsToItself(graph: ChainGraph, id: number): boolean {
-  for (let e = graph.firstEdge[id] as number, end = graph.firstEdge[id + 1] as number; e < end; e++) if (graph.edgeTarget[e] === id) return true;
-  return false;
 }
 
 /** A shortest cycle through the component's first-declared chain, or undefined if it has no loop. */
@@ -249,13 +243,6 @@ export interface ChainGraph {
 
 const chainGraphs = new WeakMap<Model, Map<string, ChainGraph>>();
 
-/** Called by buildModel, which builds each table's graph while it resolves the jumps. */
-export function rememberChainGraph(model: Model, table: string, graph: ChainGraph): void {
-  let graphs = chainGraphs.get(model);
-  if (!graphs) chainGraphs.set(model, (graphs = new Map()));
-  graphs.set(table, graph);
-}
-
 export function chainGraph(model: Model, table: string): ChainGraph {
   let graphs = chainGraphs.get(model);
   if (!graphs) chainGraphs.set(model, (graphs = new Map()));
@@ -264,7 +251,6 @@ export function chainGraph(model: Model, table: string): ChainGraph {
   return graph;
 }
 
-/** The graph of a model made without buildModel (which remembers the graphs it builds). */
 function buildChainGraph(model: Model, table: string): ChainGraph {
   const names = model.tables.get(table)?.chainOrder ?? [];
   const ids = new Map<string, number>();
