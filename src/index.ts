@@ -22,6 +22,7 @@ export {
   neutralize,
   summarize,
 } from './formatters/index.js';
+export { ruleCatalog, type CatalogEntry, type FindingSource } from './formatters/rule-catalog.js';
 export { formatRuleListJson, toRuleListJson } from './formatters/rule-list-json.js';
 export { formatRuleListText } from './formatters/rule-list-text.js';
 export { toolVersion as version } from './cli/version.js';
@@ -46,4 +47,4 @@ export type {
   UnreadableFileReport,
 } from './formatters/index.js';
 export { writeFileAtomic, OutputFileError } from './cli/output-file.js';
-export type { JsonRuleEntry, JsonRuleList } from './formatters/rule-list-json.js';
+export type { JsonFindingEntry, JsonRuleEntry, JsonRuleList } from './formatters/rule-list-json.js';

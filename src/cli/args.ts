@@ -291,7 +291,7 @@ ${EPILOG}`),
         .example('$0 diff a.rules b.rules --old-docker-networks a-net.json --new-docker-networks b-net.json', 'Match networks by name across bridge id changes')
         .epilog('Exit codes: 0 no security-relevant change, 1 a security-relevant change, 2 usage error, unreadable input or syntax errors'),
     )
-    .command('rules', 'List the lint rules', (y) =>
+    .command('rules', 'List the lint rules and every other finding id', (y) =>
       withColor(y)
         .option('format', { choices: ruleListFormatNames, default: 'stylish' as RuleListFormatName, description: 'Output format' })
         .example('$0 rules --format json', 'Rule metadata as JSON'),

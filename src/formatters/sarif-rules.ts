@@ -16,7 +16,7 @@ export interface SarifRule {
   fullDescription: { text: string };
   help: { text: string; markdown: string };
   helpUri?: string;
-  defaultConfiguration: { level: SarifLevel };
+  defaultConfiguration: { level: SarifLevel; enabled?: false };
   properties: { tags: string[]; precision: 'very-high' | 'high'; 'security-severity'?: string };
 }
 
@@ -59,7 +59,7 @@ export function sarifRuleDescriptor(entry: CatalogEntry, informationUri: string 
     fullDescription: { text: rationale ?? sentence },
     help: { text: join(text), markdown: join(markdown) },
     ...(helpUri === undefined ? {} : { helpUri }),
-    defaultConfiguration: { level: LEVEL[entry.severity] },
+    defaultConfiguration: entry.enabledByDefault === false ? { level: LEVEL[entry.severity], enabled: false } : { level: LEVEL[entry.severity] },
     properties: {
       tags: tags(entry.category),
       // Syntax errors are what iptables-restore rejects; every other rule reasons about the model.
@@ -72,7 +72,7 @@ export function sarifRuleDescriptor(entry: CatalogEntry, informationUri: string 
 /** A rule id the catalogue does not know yet: described by the first finding that uses it. */
 export function unlistedRuleDescriptor(finding: Finding): SarifRule {
   return sarifRuleDescriptor(
-    { id: finding.ruleId, severity: finding.severity, category: finding.category, description: `iptlint finding ${finding.ruleId}` },
+    { id: finding.ruleId, source: 'engine', severity: finding.severity, category: finding.category, description: `iptlint finding ${finding.ruleId}` },
     undefined,
   );
 }

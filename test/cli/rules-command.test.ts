@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
+import { ENGINE_FINDING_IDS } from '../../src/engine/finding-ids.js';
 import { runCli } from './run-cli.js';
 import { compileSchema } from './schemas.js';
 
@@ -11,6 +12,14 @@ describe('iptlint rules', () => {
     const validate = compileSchema('rules.schema.json');
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     expect(doc.rules.map((rule: { id: string }) => rule.id).sort()).toEqual(allRules.map((rule) => rule.meta.id).sort());
+    expect(doc.findings.map((finding: { id: string }) => finding.id).sort()).toEqual([...ENGINE_FINDING_IDS].sort());
+    expect(doc.findings).toContainEqual({
+      id: 'suppression-without-reason',
+      source: 'suppressions',
+      severity: 'off',
+      category: 'structure',
+      description: expect.stringContaining('reason'),
+    });
   });
 
   it('prints a table with one line per rule', () => {
@@ -21,5 +30,18 @@ describe('iptlint rules', () => {
     for (const rule of allRules) {
       expect(result.stdout).toMatch(new RegExp(`^${rule.meta.id} +${rule.meta.severity} +${rule.meta.category} `, 'm'));
     }
+  });
+
+  it('lists the finding ids no rule module reports after the rules, each once', () => {
+    const result = runCli(['rules']);
+    const lines = result.stdout.trimEnd().split('\n');
+    const section = lines.indexOf('Reported by the parser, the packet model, the live scan and the suppression directives:');
+    expect(section).toBeGreaterThan(allRules.length);
+    for (const id of ENGINE_FINDING_IDS) {
+      expect(lines.filter((line) => line.startsWith(`${id} `)), id).toHaveLength(1);
+      expect(lines.findIndex((line) => line.startsWith(`${id} `)), id).toBeGreaterThan(section);
+    }
+    expect(result.stdout).toMatch(/^reach\/isolation-gap +error +security +two Docker networks/m);
+    expect(lines.at(-1)).toBe(`${allRules.length} rules (details: docs/rules/<id>.md) and ${ENGINE_FINDING_IDS.length} other finding ids; a config file can set the severity of any of them`);
   });
 });

@@ -96,8 +96,9 @@ describe('sarif tool.driver.rules', () => {
   const rules = log.runs[0].tool.driver.rules;
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
 
-  it('lists every lint rule, every syntax code the parser emits, every reach id and internal-error', () => {
-    const expected = [...allRules.map((rule) => rule.meta.id), ...syntaxCodesInSources(), ...Object.keys(REACH_RULES), 'internal-error'];
+  it('lists every lint rule, every syntax code the parser emits, every reach id, the live scan\'s, the suppression checks and internal-error', () => {
+    const others = [...Object.keys(REACH_RULES), 'live/both-backends', 'unused-suppression', 'invalid-suppression', 'suppression-without-reason', 'internal-error'];
+    const expected = [...allRules.map((rule) => rule.meta.id), ...syntaxCodesInSources(), ...others];
     expect(syntaxCodesInSources().length).toBeGreaterThan(30);
     expect([...byId.keys()].sort()).toEqual([...new Set(expected)].sort());
   });
@@ -122,6 +123,11 @@ describe('sarif tool.driver.rules', () => {
     }
     expect(byId.get('docker-user-host-port')?.properties['security-severity']).toBe('8.0');
     expect(byId.get('reach/direct-container-access')?.properties['security-severity']).toBe('5.0');
+  });
+
+  it('marks the checks a config file must turn on as disabled by default', () => {
+    expect(byId.get('suppression-without-reason')?.defaultConfiguration).toEqual({ level: 'warning', enabled: false });
+    expect(byId.get('unused-suppression')?.defaultConfiguration).toEqual({ level: 'warning' });
   });
 
   it('names each rule in Pascal case, as SARIF consumers show it', () => {

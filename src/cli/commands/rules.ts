@@ -1,4 +1,4 @@
-import { allRules } from '../../../rules/index.js';
+import { ruleCatalog } from '../../formatters/rule-catalog.js';
 import { formatRuleListJson } from '../../formatters/rule-list-json.js';
 import { formatRuleListText } from '../../formatters/rule-list-text.js';
 import type { ParsedCommand } from '../args.js';
@@ -7,11 +7,11 @@ import type { CliIo } from '../io.js';
 import { tool } from '../version.js';
 
 export function runRules(cmd: Extract<ParsedCommand, { command: 'rules' }>, io: CliIo): ExitCode {
-  const metas = allRules.map((rule) => rule.meta);
+  const catalog = ruleCatalog();
   io.stdout(
     cmd.format === 'json'
-      ? formatRuleListJson(metas, tool)
-      : formatRuleListText(metas, { color: cmd.color ?? io.colorByDefault }),
+      ? formatRuleListJson(catalog, tool)
+      : formatRuleListText(catalog, { color: cmd.color ?? io.colorByDefault }),
   );
   return ExitCode.ok;
 }
