@@ -26,7 +26,7 @@ const rule: LintRule = {
         "Containers run on bridge networks (per the Docker inspect input) but the dump has none of Docker's rules: the daemon runs with `--iptables=false` (or `--ip6tables=false` for an ip6tables dump), or 29.x uses its nftables backend.",
       rationale:
         'With --iptables=false Docker writes no NAT, no published-port DNAT, no isolation between networks and no protection of unpublished ports: published ports work only through docker-proxy, containers cannot reach the outside without hand-written MASQUERADE rules, and whatever the administrator wrote by hand is all that filters container traffic. The setting is often made to stop Docker "messing with the firewall" and then forgotten.',
-      bad: '# docker ps: web (bridge, 172.17.0.2, 0.0.0.0:8080->80/tcp)\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n',
+      bad: '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n',
       good: g2Example(),
     },
   },

@@ -107,8 +107,8 @@ const rule: LintRule = {
         "With a policy that declares `networks`, each declared network exists with the stated settings (internal, icc, ip-masquerade, gateway mode, subnets), and only the pairs listed in `mayTalkTo` are opened between networks.",
       rationale:
         "The rules Docker writes follow the network's settings, so a network created without `--internal` or with icc on is enforced faithfully — and wrongly. Comparing the dump with the intended networks catches the configuration drift that the rule-level checks, which trust Docker's own settings, cannot see.",
-      bad: '# docker policy: networks: {bridge: {icc: false}}\n' + g2Example(),
-      good: '# docker policy: networks: {bridge: {icc: false}}\n' + g2Example({ replace: '-A FORWARD -i docker0 -o docker0 -j ACCEPT', with: '-A FORWARD -i docker0 -o docker0 -j DROP' }),
+      bad: g2Example(),
+      good: g2Example({ replace: '-A FORWARD -i docker0 -o docker0 -j ACCEPT', with: '-A FORWARD -i docker0 -o docker0 -j DROP' }),
     },
   },
   check(context) {

@@ -37,8 +37,8 @@ const rule: LintRule = {
       description: "With a policy that lists `publishedPorts`, every port a container publishes (its DNAT rule) is one the policy allows, on an allowed host address.",
       rationale:
         "`-p 5432:5432` publishes a database on every address of the host, past INPUT rules and ufw; the usual intent was `-p 127.0.0.1:5432:5432`. Checking the DNATs against an allow-list catches such ports before a scanner does.",
-      bad: '# docker policy: publishedPorts: [{port: 443, protocol: tcp}]\n' + g2Example(),
-      good: '# docker policy: publishedPorts: [{port: 8080, protocol: tcp}]\n' + g2Example(),
+      bad: g2Example(),
+      good: g2Example(),
     },
   },
   check(context) {

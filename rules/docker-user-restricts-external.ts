@@ -26,8 +26,8 @@ const rule: LintRule = {
         "With a policy that sets `dockerUser.restrictExternal: true`, DOCKER-USER holds a DROP/REJECT (or a jump to a filtering chain) for traffic arriving on the external interfaces, before anything that ends the chain.",
       rationale:
         "Docker's published ports bypass INPUT: ufw, firewalld zones and INPUT rules do not see them. DOCKER-USER is the one place Docker guarantees to run first, so a host whose policy says published ports must not be open to the world needs its restriction there; a `-j RETURN` above it makes it dead.",
-      bad: '# docker policy: dockerUser: {restrictExternal: true, externalInterfaces: [eth0]}\n' + g2Example(),
-      good: '# docker policy: dockerUser: {restrictExternal: true, externalInterfaces: [eth0]}\n' + g2Example({ replace: '-A DOCKER-USER -j RETURN', with: '-A DOCKER-USER -i eth0 ! -s 192.0.2.0/24 -j DROP\n-A DOCKER-USER -j RETURN' }),
+      bad: g2Example(),
+      good: g2Example({ replace: '-A DOCKER-USER -j RETURN', with: '-A DOCKER-USER -i eth0 ! -s 192.0.2.0/24 -j DROP\n-A DOCKER-USER -j RETURN' }),
     },
   },
   check(context) {

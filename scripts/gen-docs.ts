@@ -18,8 +18,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allRules } from '../rules/index.js';
 import { main } from '../src/cli/main.js';
-import { checkText } from '../src/engine/lint.js';
-import type { JsonSchema, RuleMeta } from '../src/engine/types.js';
+import { dockerDocExampleInputs } from '../rules/docker-index.js';
+import type { DocExampleFile } from '../src/docker/doc-examples.js';
+import { checkText, type CheckTextOptions } from '../src/engine/lint.js';
+import type { Finding, JsonSchema, RuleMeta } from '../src/engine/types.js';
 import { ruleDocsPath } from '../src/formatters/rule-list-json.js';
 import { formatStylish } from '../src/formatters/stylish.js';
 
@@ -46,21 +48,30 @@ export function rulesTable(rules: readonly RuleMeta[]): string {
   return ['| Rule | Default severity | Category | What it checks |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-/**
- * An example that starts with `# docker …` comment lines stands for inputs the
- * rule needs besides the dump (Docker's state, a policy, the other family's dump).
- */
-export function needsDockerInputs(meta: RuleMeta): boolean {
-  return /^# docker\b/.test(meta.docs.bad);
+/** The command that checks a rule's example, with the files it needs besides the dump. */
+export function exampleCommand(files: readonly DocExampleFile[]): string {
+  const otherDumps = files.filter((file) => file.option === undefined).map((file) => `${file.name} `);
+  const options = files.filter((file) => file.option !== undefined).map((file) => ` ${file.option} ${file.name}`);
+  return `iptlint check ${otherDumps.join('')}${EXAMPLE_FILE}${options.join('')}`;
+}
+
+/** What `iptlint check` finds in a rule's example (`bad` or `good`), with the files the example needs. */
+export function exampleFindings(meta: RuleMeta, which: 'bad' | 'good'): Finding[] {
+  const inputs = dockerDocExampleInputs(meta.id);
+  const options: CheckTextOptions = { file: EXAMPLE_FILE };
+  if (inputs !== undefined) {
+    options.inputs = { docker: inputs[which] };
+    // The host's other dump is its iptables-save: the example is the ip6tables-save beside it.
+    if (inputs[which === 'bad' ? 'badFiles' : 'goodFiles'].some((file) => file.option === undefined)) options.family = 'ipv6';
+  }
+  return checkText(meta.docs[which], options).findings;
 }
 
 /** What `iptlint check` prints for the rule's bad example, limited to this rule's findings. */
-export function exampleOutput(meta: RuleMeta): string | undefined {
-  const { findings } = checkText(meta.docs.bad, { file: EXAMPLE_FILE });
-  const own = findings.filter((finding) => finding.ruleId === meta.id);
+export function exampleOutput(meta: RuleMeta): string {
+  const own = exampleFindings(meta, 'bad').filter((finding) => finding.ruleId === meta.id);
   // An example that does not trigger its rule is printed as it is ("no problems");
   // test/cli/docs.test.ts fails on it.
-  if (own.length === 0 && needsDockerInputs(meta)) return undefined;
   return formatStylish([{ status: 'checked', file: EXAMPLE_FILE, source: meta.docs.bad, findings: own }], {
     color: false,
     tool: { name: 'iptlint', version: '' },
@@ -74,14 +85,26 @@ function fence(text: string, language = 'text'): string {
   return `${ticks}${language}\n${body}${ticks}`;
 }
 
+const LANGUAGE_OF: Record<string, string> = { yaml: 'yaml', json: 'json' };
+
+function fileSections(files: readonly DocExampleFile[]): string[] {
+  return files.flatMap((file) => {
+    const what = file.option === undefined ? "the host's iptables-save, checked together with it" : `given with \`${file.option}\``;
+    return [`\`${file.name}\` (${what}):`, '', fence(file.text, LANGUAGE_OF[file.name.split('.').pop() ?? ''] ?? 'text'), ''];
+  });
+}
+
 function exampleReport(meta: RuleMeta): string[] {
-  const output = exampleOutput(meta);
-  if (output === undefined) {
-    return [
-      "The `# docker …` lines stand for inputs this rule needs besides the dump (Docker's own state, a policy, or the host's other dump); `iptlint check` cannot take those in yet, so it reports nothing for this example.",
-    ];
-  }
-  return [`\`iptlint check ${EXAMPLE_FILE}\` reports:`, '', fence(output)];
+  const files = dockerDocExampleInputs(meta.id)?.badFiles ?? [];
+  return [...fileSections(files), `\`${exampleCommand(files)}\` reports:`, '', fence(exampleOutput(meta))];
+}
+
+/** The fixed example's own files, when they differ from the bad example's. */
+function fixedFiles(meta: RuleMeta): string[] {
+  const inputs = dockerDocExampleInputs(meta.id);
+  if (inputs === undefined) return [];
+  const same = JSON.stringify(inputs.goodFiles) === JSON.stringify(inputs.badFiles);
+  return same ? [`With the same ${inputs.goodFiles.map((file) => `\`${file.name}\``).join(' and ')}.`, ''] : fileSections(inputs.goodFiles);
 }
 
 export function rulePage(meta: RuleMeta): string {
@@ -108,6 +131,7 @@ export function rulePage(meta: RuleMeta): string {
     '',
     fence(meta.docs.good),
     '',
+    ...fixedFiles(meta),
     ...optionsSection(meta),
   ].join('\n');
 }

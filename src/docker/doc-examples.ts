@@ -5,9 +5,9 @@
  */
 import { parse } from '../../grammar/index.js';
 import { buildModel } from '../model/build.js';
-import { readPolicy } from './policy.js';
+import { dockerInputsFrom } from './load-inputs.js';
 import { parseStructured } from './structured-file.js';
-import type { DockerContainerState, DockerInputs } from './types.js';
+import type { DockerInputs } from './types.js';
 
 const G2_DUMP = `*nat
 :PREROUTING ACCEPT [0:0]
@@ -109,53 +109,74 @@ export function g4Example(...edits: DumpEdit[]): string {
   return applyEdits(G4_DUMP, edits);
 }
 
+/** A file an input-driven example needs besides its dump, as a user gives it to `iptlint check`. */
+export interface DocExampleFile {
+  /** The option that takes it; absent for the host's other dump, which is simply a second FILE. */
+  option?: '--policy' | '--docker-containers';
+  name: string;
+  text: string;
+}
+
 /**
- * Inputs the `bad`/`good` examples of input-driven Docker rules need (policy,
- * inspect state, the IPv4 companion of an ip6tables dump). Rules that only
+ * What the `bad`/`good` examples of input-driven Docker rules need (policy,
+ * inspect output, the IPv4 dump beside an ip6tables dump): the files, and the
+ * inputs read from them by the code the CLI reads them with. Rules that only
  * read the dump need none.
  */
 export interface DocExampleInputs {
   bad: DockerInputs;
   good: DockerInputs;
+  badFiles: DocExampleFile[];
+  goodFiles: DocExampleFile[];
 }
 
-function inputs(extra: Partial<DockerInputs>): DockerInputs {
-  return { kind: 'docker-inputs', files: {}, ...extra };
+function readFiles(files: readonly DocExampleFile[]): DockerInputs {
+  const taking = (option: DocExampleFile['option']) => files.find((file) => file.option === option);
+  const policy = taking('--policy');
+  const containers = taking('--docker-containers');
+  const otherDump = taking(undefined);
+  return dockerInputsFrom({
+    ...(policy ? { policy: parseStructured(policy.name, policy.text) } : {}),
+    ...(containers ? { containers: parseStructured(containers.name, containers.text) } : {}),
+    ...(otherDump ? { companionModel: buildModel(parse(otherDump.text, { file: otherDump.name, family: 'ipv4' })) } : {}),
+  });
 }
 
-function policy(yamlText: string): DockerInputs {
-  return inputs({ policy: readPolicy(parseStructured('docs-policy.yaml', yamlText)) });
+function example(badFiles: DocExampleFile[], goodFiles: DocExampleFile[] = badFiles): DocExampleInputs {
+  return { bad: readFiles(badFiles), good: readFiles(goodFiles), badFiles, goodFiles };
 }
 
-const RUNNING_WEB: DockerContainerState = {
-  name: 'web',
-  endpoints: [{ network: 'bridge', ipv4: '172.17.0.2' }],
-  ports: [{ protocol: 'tcp', containerPort: '80', hostPort: '8080', hostIp: '0.0.0.0' }],
-  source: 'inspect',
-};
+function policyFile(yamlText: string): DocExampleFile {
+  return { option: '--policy', name: 'policy.yaml', text: yamlText };
+}
+
+/** `docker inspect web`, cut down to the keys iptlint reads. */
+const RUNNING_WEB = `[
+  {
+    "Name": "/web",
+    "State": { "Running": true },
+    "NetworkSettings": {
+      "Ports": { "80/tcp": [{ "HostIp": "0.0.0.0", "HostPort": "8080" }] },
+      "Networks": { "bridge": { "IPAddress": "172.17.0.2" } }
+    }
+  }
+]
+`;
 
 export function docExampleInputs(ruleId: string): DocExampleInputs | undefined {
   switch (ruleId) {
     case 'docker-iptables-disabled':
-      return { bad: inputs({ containers: [RUNNING_WEB] }), good: inputs({ containers: [RUNNING_WEB] }) };
+      return example([{ option: '--docker-containers', name: 'containers.json', text: RUNNING_WEB }]);
     case 'docker-ip6tables-docker-user': {
       const withRestriction = g4Example({ after: '-A FORWARD -j DOCKER-FORWARD', insert: '-A DOCKER-USER -i eth0 ! -s 192.0.2.0/24 -j DROP' });
-      const companion = buildModel(parse(withRestriction, { file: 'iptables.rules', family: 'ipv4' }));
-      return { bad: inputs({ companionModel: companion }), good: inputs({ companionModel: companion }) };
+      return example([{ name: 'iptables.rules', text: withRestriction }]);
     }
-    case 'docker-user-restricts-external': {
-      const restricted = policy('version: 1\ndockerUser:\n  restrictExternal: true\n  externalInterfaces: [eth0]\n');
-      return { bad: restricted, good: restricted };
-    }
+    case 'docker-user-restricts-external':
+      return example([policyFile('version: 1\ndockerUser:\n  restrictExternal: true\n  externalInterfaces: [eth0]\n')]);
     case 'docker-policy-published-port':
-      return {
-        bad: policy('version: 1\npublishedPorts:\n  - {port: 443, protocol: tcp}\n'),
-        good: policy('version: 1\npublishedPorts:\n  - {port: 8080, protocol: tcp}\n'),
-      };
-    case 'docker-policy-network': {
-      const noIcc = policy('version: 1\nnetworks:\n  bridge: {icc: false}\n');
-      return { bad: noIcc, good: noIcc };
-    }
+      return example([policyFile('version: 1\npublishedPorts:\n  - {port: 443, protocol: tcp}\n')], [policyFile('version: 1\npublishedPorts:\n  - {port: 8080, protocol: tcp}\n')]);
+    case 'docker-policy-network':
+      return example([policyFile('version: 1\nnetworks:\n  bridge: {icc: false}\n')]);
     default:
       return undefined;
   }

@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dockerDocExampleInputs } from '../../rules/docker-index.js';
 import { allRules } from '../../rules/index.js';
 import { checkText } from '../../src/engine/lint.js';
-import { expectedDocs, needsDockerInputs, orphanPages } from '../../scripts/gen-docs.js';
-import { REPO } from './run-cli.js';
+import { exampleCommand, exampleFindings, expectedDocs, orphanPages } from '../../scripts/gen-docs.js';
+import { REPO, runCli } from './run-cli.js';
 
 const expected = await expectedDocs(readFileSync(`${REPO}/README.md`, 'utf8'));
 
@@ -25,11 +28,41 @@ describe('generated docs', () => {
 
 describe('rule examples in the docs', () => {
   it.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s: the bad example triggers it, the good one does not', (id, rule) => {
-    const bad = checkText(rule.meta.docs.bad, { file: 'bad.rules' });
-    // Rules that need inputs besides the dump cannot fire on it alone (their page says so).
-    if (!needsDockerInputs(rule.meta)) expect(bad.findings.map((finding) => finding.ruleId)).toContain(id);
-    const good = checkText(rule.meta.docs.good, { file: 'good.rules' });
-    expect(good.findings.filter((finding) => finding.ruleId === id)).toEqual([]);
+    expect(exampleFindings(rule.meta, 'bad').map((finding) => finding.ruleId)).toContain(id);
+    expect(exampleFindings(rule.meta, 'good').filter((finding) => finding.ruleId === id)).toEqual([]);
+  });
+
+  const inputDriven = allRules.flatMap((rule) => {
+    const inputs = dockerDocExampleInputs(rule.meta.id);
+    return inputs === undefined ? [] : [[rule.meta.id, rule.meta, inputs] as const];
+  });
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it('documents the Docker rules that need more than the dump with the files they need', () => {
+    expect(inputDriven.map(([id]) => id).sort()).toEqual([
+      'docker-ip6tables-docker-user',
+      'docker-iptables-disabled',
+      'docker-policy-network',
+      'docker-policy-published-port',
+      'docker-user-restricts-external',
+    ]);
+  });
+
+  it.each(inputDriven)('%s: the command its page shows finds it in the bad example and not in the good one', (id, meta, inputs) => {
+    for (const [which, files] of [['bad', inputs.badFiles], ['good', inputs.goodFiles]] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'iptlint-docs-'));
+      dirs.push(dir);
+      writeFileSync(join(dir, 'example.rules'), meta.docs[which]);
+      for (const file of files) writeFileSync(join(dir, file.name), file.text);
+      const args = exampleCommand(files).split(' ').slice(1);
+      const result = runCli([...args, '--format', 'json', '--fail-on', 'never'], { cwd: dir });
+      expect(result.code, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout) as { findings: { ruleId: string; file: string }[] };
+      const ids = report.findings.filter((finding) => finding.file === 'example.rules').map((finding) => finding.ruleId);
+      if (which === 'bad') expect(ids, which).toContain(id);
+      else expect(ids, which).not.toContain(id);
+    }
   });
 });
 
