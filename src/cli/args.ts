@@ -33,10 +33,12 @@ export interface DockerSettings {
   dockerVersion?: string;
 }
 
-/** The host's own addresses and routes (--host-addr, --route), for the packet model. */
+/** The host's own addresses and routes (--host-addr, --route) and bridge netfilter sysctls, for the packet model. */
 export interface TopologySettings {
   hostAddrs: string[];
   routes: { cidr: string; iface: string }[];
+  /** `net.bridge.bridge-nf-call-ip{,6}tables` per family, where given (default on, as Docker sets them). */
+  brNetfilter?: Partial<Record<Family, boolean>>;
 }
 
 /** How to rebuild the host for the packet model (trace, reach). */
@@ -174,7 +176,13 @@ function withDumpOptions<T>(y: Argv<T>) {
 function withTopologyOptions<T>(y: Argv<T>) {
   return y
     .option('host-addr', { type: 'string', array: true, description: 'A local address of the host, ADDR[/BITS][=IFACE] (repeatable)' })
-    .option('route', { type: 'string', array: true, description: 'A route, CIDR=IFACE (repeatable; 0.0.0.0/0=eth0 is the default route)' });
+    .option('route', { type: 'string', array: true, description: 'A route, CIDR=IFACE (repeatable; 0.0.0.0/0=eth0 is the default route)' })
+    .option('bridge-nf-call-iptables', {
+      type: 'number',
+      choices: [0, 1],
+      description: "The host's net.bridge.bridge-nf-call-iptables (default 1, as Docker sets it); 0: traffic between containers of one bridge bypasses iptables",
+    })
+    .option('bridge-nf-call-ip6tables', { type: 'number', choices: [0, 1], description: 'The same for IPv6 (net.bridge.bridge-nf-call-ip6tables)' });
 }
 
 function withHostOptions<T>(y: Argv<T>) {
@@ -234,7 +242,8 @@ function buildParser(): Argv {
         .example('sudo $0 scan --live --format json --fail-on warning', 'For a scheduled job: JSON, exit 1 on warnings')
         .example('sudo $0 scan --live --docker-host unix:///run/user/1000/docker.sock --require-docker', 'Another daemon; fail when it cannot be asked')
         .epilog(`Runs only iptables-save/ip6tables-save (and their -nft/-legacy variants) found on PATH, with no
-arguments, and sends only GET requests to the Docker socket; never changes the firewall.
+arguments, sends only GET requests to the Docker socket and reads the bridge netfilter sysctls
+(/proc/sys/net/bridge); never changes the firewall.
 
 ${EPILOG}`),
     )
@@ -332,6 +341,8 @@ interface RawArgs extends PacketSettings {
   maxInputSize?: string;
   hostAddr?: string[];
   route?: string[];
+  bridgeNfCallIptables?: number;
+  bridgeNfCallIp6tables?: number;
   batch?: boolean;
   reach?: boolean;
   live?: boolean;
@@ -510,7 +521,14 @@ function hostSettings(args: RawArgs, color: boolean | undefined, parse: ParseSet
 }
 
 function topologySettings(args: RawArgs): TopologySettings {
-  return { hostAddrs: (args.hostAddr ?? []).map(String), routes: (args.route ?? []).map(parseRoute) };
+  const brNetfilter: Partial<Record<Family, boolean>> = {};
+  if (args.bridgeNfCallIptables !== undefined) brNetfilter.ipv4 = args.bridgeNfCallIptables === 1;
+  if (args.bridgeNfCallIp6tables !== undefined) brNetfilter.ipv6 = args.bridgeNfCallIp6tables === 1;
+  return {
+    hostAddrs: (args.hostAddr ?? []).map(String),
+    routes: (args.route ?? []).map(parseRoute),
+    ...(Object.keys(brNetfilter).length > 0 ? { brNetfilter } : {}),
+  };
 }
 
 function diffCommand(args: RawArgs, color: boolean | undefined, parse: ParseSettings): ParsedCommand {

@@ -9,6 +9,7 @@ import { lintedDockerAnalysis } from '../docker/index.js';
 import type { DockerInputs } from '../docker/types.js';
 import type { Finding } from '../engine/types.js';
 import { analyzeReach, hostFromDocker, reachFindings, reachJson, TopologyError, type ReachJson } from '../packet/index.js';
+import type { TopologySettings } from './args.js';
 import type { LintedInput, PreparedInput } from './lint-input.js';
 import { UsageError } from './usage-error.js';
 
@@ -20,10 +21,7 @@ export interface CheckedInput {
   group?: string;
 }
 
-export interface ReachTopology {
-  hostAddrs: string[];
-  routes: { cidr: string; iface: string }[];
-}
+export type ReachTopology = TopologySettings;
 
 export interface ReachOfChecks {
   /** reach/* findings per dump file. */

@@ -24,7 +24,7 @@ export async function loadHost(settings: HostSettings, io: CliIo): Promise<Host 
       ...(ipv6 ? { ipv6 } : {}),
       docker: dockerInventory(ipv4, docker),
       ...(docker ? { inputs: docker } : {}),
-      topology: { hostAddrs: settings.hostAddrs, routes: settings.routes },
+      topology: { hostAddrs: settings.hostAddrs, routes: settings.routes, ...(settings.brNetfilter ? { brNetfilter: settings.brNetfilter } : {}) },
     });
   } catch (error) {
     if (error instanceof TopologyError) throw new UsageError(error.message, 'check --host-addr ADDR[/BITS][=IFACE] and --route CIDR=IFACE');

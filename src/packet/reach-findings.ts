@@ -115,6 +115,12 @@ function networkLabel(host: Host, name: string): string {
   return network && network.bridge !== name ? `network "${name}" (${network.bridge})` : `network "${name}"`;
 }
 
+/** Without br_netfilter's hook, frames bridged between two containers never see iptables, so no rule can stop them. */
+function bridgeNetfilterFix(family: Family): string {
+  const key = `net.bridge.bridge-nf-call-${family === 'ipv6' ? 'ip6tables' : 'iptables'}`;
+  return `sysctl -w ${key}=1, and keep it across reboots: the br_netfilter module in /etc/modules-load.d/ and ${key} = 1 in /etc/sysctl.d/`;
+}
+
 function isolation(context: FindingContext, mayTalk: readonly (readonly [string, string])[]): void {
   const allowed = (a: string, b: string): boolean => mayTalk.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
   const reported = new Set<string>();
@@ -130,6 +136,7 @@ function isolation(context: FindingContext, mayTalk: readonly (readonly [string,
           cell.family,
           `${networkLabel(host, cell.from)} disables inter-container communication (enable_icc=false), yet its containers reach each other over ${FAMILY_LABEL[cell.family]}: ${summary(cell)}; ${cell.witness ? describeWitness(cell.witness) : ''}`.trim(),
           cell.witness,
+          host.topology.brNetfilter[cell.family] ? {} : { fix: bridgeNetfilterFix(cell.family) },
         );
       }
       continue;

@@ -32,6 +32,28 @@ describe('check joins the packet model when Docker state is given (real lab capt
     expect(reachIds(json.findings).filter((id) => id !== 'reach/direct-container-access')).toEqual([]);
   });
 
+  it('br_netfilter off (real capture): icc=false is void, given --bridge-nf-call-iptables 0, with the sysctl as the fix', () => {
+    const scenario = 'broken-br-netfilter-off';
+    const dump = `${labCapture(scenario)}/iptables.rules`;
+    // The dump alone cannot show it: the rules are exactly what Docker wrote.
+    expect(reachIds(runJson(['check', dump, ...dockerStateArgs(scenario)]).json.findings)).not.toContain('reach/icc-violation');
+    const { json, code } = runJson(['check', dump, ...dockerStateArgs(scenario), '--bridge-nf-call-iptables', '0']);
+    const violations = json.findings.filter((finding) => finding.ruleId === 'reach/icc-violation');
+    expect(violations.map((finding) => /network "(\w+)"/.exec(finding.message)?.[1]).sort()).toEqual(['bridge', 'iccoff']);
+    expect(violations[0]?.fix).toMatch(/^sysctl -w net\.bridge\.bridge-nf-call-iptables=1, and keep it across reboots/);
+    expect(code).toBe(1);
+    const reach = runCli(['reach', dump, ...dockerStateArgs(scenario), '--bridge-nf-call-iptables', '0', '--format', 'json']);
+    expect((JSON.parse(reach.stdout) as { findings: { ruleId: string }[] }).findings.map((finding) => finding.ruleId)).toEqual(['reach/icc-violation', 'reach/icc-violation']);
+    // Only the IPv4 sysctl is 0: the IPv6 one keeps its default.
+    expect(runCli(['check', dump, ...dockerStateArgs(scenario), '--bridge-nf-call-ip6tables', '0', '--format', 'json']).stdout).not.toContain('reach/icc-violation');
+  });
+
+  it('refuses a bridge netfilter value other than 0 or 1', () => {
+    const result = runCli(['check', `${labCapture('default-bridge')}/iptables.rules`, '--bridge-nf-call-iptables', '2']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bridge-nf-call-iptables/);
+  });
+
   it('FORWARD policy ACCEPT exposes unpublished ports', () => {
     const { json } = runJson(['check', `${labCapture('broken-forward-policy-accept')}/iptables.rules`, ...dockerStateArgs('broken-forward-policy-accept')]);
     expect(reachIds(json.findings)).toContain('reach/unexpected-exposure');

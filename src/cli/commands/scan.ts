@@ -8,6 +8,7 @@ import type { DockerInputs } from '../../docker/types.js';
 import type { FileReport } from '../../formatters/types.js';
 import { neutralize } from '../../formatters/terminal-text.js';
 import { DockerApiError, resolveDockerHost, type ApiLimits, type DockerHost } from '../../live/docker-api.js';
+import { readBridgeNetfilter } from '../../live/bridge-netfilter.js';
 import { readLiveDockerState } from '../../live/docker-state.js';
 import { readLiveRulesets, type LiveRulesets } from '../../live/rulesets.js';
 import { liveFileName } from '../../live/save-commands.js';
@@ -19,6 +20,9 @@ import { emitReports, lintDumps, type DumpToLint } from '../lint-pipeline.js';
 import { UsageError } from '../usage-error.js';
 
 type ScanCommand = Extract<ParsedCommand, { command: 'scan' }>;
+
+/** The sysctls of the namespace the scan runs in: the host's. */
+const PROC_SYS = '/proc/sys';
 
 /** Largest save output or API answer read (a 100k-rule dump is about 10 MB). */
 export const LIVE_MAX_BYTES = 256 * 1024 * 1024;
@@ -45,7 +49,9 @@ export async function runScan(cmd: ScanCommand, io: CliIo): Promise<ExitCode> {
     group: dump.backend,
     extraFindings: dump.hostFindings,
   }));
-  const linted = lintDumps(dumps, docker, cmd, io);
+  const bridge = readBridgeNetfilter(PROC_SYS);
+  if (cmd.verbose) for (const line of bridge.log) say(line);
+  const linted = lintDumps(dumps, docker, { ...cmd, topology: { hostAddrs: [], routes: [], brNetfilter: bridge.brNetfilter } }, io);
   // A family without tables has nothing to lint (the parser would call it an empty input): reported clean.
   const reports = rulesets.dumps.map(
     (dump): FileReport =>
