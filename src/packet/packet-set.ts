@@ -128,11 +128,10 @@ export function compactSet(set: PacketSet): Box[] {
   for (let pass = 0; pass < 4 && boxes.length > 1; pass++) {
     const before = boxes.length;
     for (const field of BOX_FIELDS) {
+      if (boxes.length < 2) break;
       const groups = new Map<string, Box>();
       for (const box of boxes) {
-        const key = BOX_FIELDS.filter((other) => other !== field)
-          .map((other) => box[other].key)
-          .join('|');
+        const key = keyWithout(box, field);
         const found = groups.get(key);
         if (!found) groups.set(key, box);
         else
@@ -146,6 +145,13 @@ export function compactSet(set: PacketSet): Box[] {
     if (boxes.length === before) break;
   }
   return boxes;
+}
+
+/** The keys of every field of `box` but `field`: boxes with equal keys differ in `field` only. */
+function keyWithout(box: Box, field: BoxField): string {
+  let key = '';
+  for (const other of BOX_FIELDS) if (other !== field) key += `${box[other].key}|`;
+  return key;
 }
 
 /** Protocol numbers whose packets carry ports. */
