@@ -95,6 +95,18 @@ function related(witness: Witness | undefined): { message: string; span: Span }[
   return out.slice(0, 6);
 }
 
+/** What let the witness through: the filtering policy or the rule that accepted it. */
+function opener(family: Family, witness: Witness | undefined): string | undefined {
+  const tool = family === 'ipv6' ? 'ip6tables' : 'iptables';
+  const policy = witness?.decidedByPolicy;
+  if (policy?.policy === 'ACCEPT') {
+    return `${tool} -t ${policy.table} -P ${policy.chain} DROP, after an ACCEPT for the other traffic this host must forward (Docker 28 and later also write a per-bridge DROP into DOCKER: restart dockerd to restore it)`;
+  }
+  const rule = witness?.decidedBy;
+  if (rule) return `delete or narrow the rule that accepts it (line ${rule.span.line}: \`${ruleText(rule)}\`) if you added it, else restart dockerd to restore the rules that stop this packet before it`;
+  return undefined;
+}
+
 function push(context: FindingContext, ruleId: ReachRuleId, family: Family, message: string, witness: Witness | undefined, extra: { fix?: string; span?: Span; severity?: Severity } = {}): void {
   const finding: Finding = {
     ruleId,
@@ -136,7 +148,7 @@ function isolation(context: FindingContext, mayTalk: readonly (readonly [string,
           cell.family,
           `${networkLabel(host, cell.from)} disables inter-container communication (enable_icc=false), yet its containers reach each other over ${FAMILY_LABEL[cell.family]}: ${summary(cell)}; ${cell.witness ? describeWitness(cell.witness) : ''}`.trim(),
           cell.witness,
-          host.topology.brNetfilter[cell.family] ? {} : { fix: bridgeNetfilterFix(cell.family) },
+          { fix: host.topology.brNetfilter[cell.family] ? `${opener(cell.family, cell.witness) ?? 'remove the rule that accepts traffic within the bridge'} (Docker's \`-i BRIDGE -o BRIDGE -j DROP\` must see it)` : bridgeNetfilterFix(cell.family) },
         );
       }
       continue;
@@ -153,6 +165,9 @@ function isolation(context: FindingContext, mayTalk: readonly (readonly [string,
       cell.family,
       `${networkLabel(host, cell.from)} can open connections to ${networkLabel(host, cell.to)}${both ? ' and back' : ''} over ${FAMILY_LABEL[cell.family]}, although Docker isolates bridge networks from each other: ${summary(cell)}; ${cell.witness ? describeWitness(cell.witness) : ''}`.trim(),
       cell.witness,
+      {
+        fix: `restart dockerd to restore its isolation rules and remove whatever deleted or bypassed them (the request path above shows what let the packet through); to connect the two networks on purpose, attach the containers that need it to both networks (\`docker network connect\`), or list the pair under \`mayTalkTo\` in the policy file`,
+      },
     );
   }
 }
@@ -214,6 +229,7 @@ function exposures(context: FindingContext): void {
       first.family,
       `${who} (${first.address}${first.network ? `, network "${first.network}"` : ''}) accepts ${what} from outside (${first.interfaces.join(', ') || 'the uplink'}, sources ${first.sources}) — from hosts that route ${subnetsText(host, first)} via this host — although it does not publish them${witnessed.witness ? `; ${describeWitness(witnessed.witness)}` : ''}`,
       witnessed.witness,
+      { fix: opener(first.family, witnessed.witness) ?? 'restart dockerd to restore the rules that drop traffic to unpublished container ports' },
     );
   }
   for (const group of direct.values()) {
@@ -227,6 +243,7 @@ function exposures(context: FindingContext): void {
       first.family,
       `network "${first.network ?? '?'}": published container ports are also reachable directly at the container addresses (${shown}) from hosts that route ${subnetsText(host, first)} via this host, bypassing the host-port mapping and any rule written for the host port (Docker 28 and later drop such packets in the raw table)${witnessed.witness ? `; ${describeWitness(witnessed.witness)}` : ''}`,
       witnessed.witness,
+      { fix: `upgrade to Docker 28 or later, which drops these packets in the raw table; until then, make sure no neighbour or upstream router routes ${subnetsText(host, first)} to this host` },
     );
   }
 }
@@ -269,6 +286,12 @@ function ipv6(context: FindingContext): void {
       'ipv6',
       `${exposureTarget(exposure)} is reachable over IPv6 ${via}, while ${v4}${exposure.witness ? `; ${describeWitness(exposure.witness)}` : ''}`,
       exposure.witness,
+      {
+        fix:
+          exposure.via === 'proxy'
+            ? 'publish the port on an IPv4 address only (`-p 0.0.0.0:PORT:PORT`), or run dockerd with `"userland-proxy": false` so that ip6tables rules see the traffic, then restrict it there'
+            : 'write the IPv4 restriction for IPv6 too: the same rule in ip6tables DOCKER-USER, with the IPv6 addresses',
+      },
     );
   }
 }

@@ -48,6 +48,20 @@ describe('check joins the packet model when Docker state is given (real lab capt
     expect(runCli(['check', dump, ...dockerStateArgs(scenario), '--bridge-nf-call-ip6tables', '0', '--format', 'json']).stdout).not.toContain('reach/icc-violation');
   });
 
+  it('every reach finding says how to fix it, naming the policy or the rule that let the witness through', () => {
+    const fixes = (scenario: string) =>
+      runJson(['check', `${labCapture(scenario)}/iptables.rules`, ...dockerStateArgs(scenario)]).json.findings.filter((finding) => finding.ruleId.startsWith('reach/'));
+    const policy = fixes('broken-forward-policy-accept').filter((finding) => finding.ruleId === 'reach/unexpected-exposure');
+    expect(policy.length).toBeGreaterThan(0);
+    for (const finding of policy) expect(finding.fix).toMatch(/^iptables -t filter -P FORWARD DROP, after an ACCEPT for the other traffic/);
+    const acceptAll = fixes('broken-forward-accept-all');
+    expect(acceptAll.find((finding) => finding.ruleId === 'reach/unexpected-exposure')?.fix).toBe(
+      'delete or narrow the rule that accepts it (line 10: `-A FORWARD -j ACCEPT`) if you added it, else restart dockerd to restore the rules that stop this packet before it',
+    );
+    expect(fixes('broken-isolation-deleted').find((finding) => finding.ruleId === 'reach/isolation-gap')?.fix).toMatch(/^restart dockerd to restore its isolation rules/);
+    for (const finding of [...policy, ...acceptAll]) expect(finding.fix, finding.ruleId).toBeTruthy();
+  });
+
   it('refuses a bridge netfilter value other than 0 or 1', () => {
     const result = runCli(['check', `${labCapture('default-bridge')}/iptables.rules`, '--bridge-nf-call-iptables', '2']);
     expect(result.code).toBe(2);
