@@ -23,6 +23,8 @@ import type { DocExampleFile } from '../src/docker/doc-examples.js';
 import { checkText, type CheckTextOptions } from '../src/engine/lint.js';
 import type { Finding, JsonSchema, RuleMeta } from '../src/engine/types.js';
 import { ruleDocsPath } from '../src/formatters/rule-list-json.js';
+import { REACH_RULES } from '../src/packet/reach-findings.js';
+import { reachPages } from './reach-docs.js';
 import { formatStylish } from '../src/formatters/stylish.js';
 
 export const RULES_START = '<!-- rules:start -->';
@@ -45,7 +47,10 @@ export function rulesTable(rules: readonly RuleMeta[]): string {
   const rows = rules.map(
     (meta) => `| [\`${meta.id}\`](${ruleDocsPath(meta.id)}) | ${meta.severity} | ${meta.category} | ${cell(meta.docs.description)} |`,
   );
-  return ['| Rule | Default severity | Category | What it checks |', '|---|---|---|---|', ...rows].join('\n');
+  const reachRows = Object.entries(REACH_RULES).map(
+    ([id, rule]) => `| [\`${id}\`](${ruleDocsPath(id)}) | ${rule.severity} | security | ${cell(rule.description.charAt(0).toUpperCase() + rule.description.slice(1))} (the packet model, with Docker's state). |`,
+  );
+  return ['| Rule | Default severity | Category | What it checks |', '|---|---|---|---|', ...rows, ...reachRows].join('\n');
 }
 
 /** The command that checks a rule's example, with the files it needs besides the dump. */
@@ -220,17 +225,20 @@ export async function renderReadme(readme: string): Promise<string> {
 export async function expectedDocs(readme: string): Promise<Map<string, string>> {
   const files = new Map<string, string>([['README.md', await renderReadme(readme)]]);
   for (const meta of metas()) files.set(ruleDocsPath(meta.id), rulePage(meta));
+  for (const [path, page] of reachPages(REPO)) files.set(path, page);
   return files;
 }
 
 /** Rule pages whose rule no longer exists. */
 export function orphanPages(expected: Map<string, string>): string[] {
-  const dir = join(REPO, 'docs/rules');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => `docs/rules/${name}`)
-    .filter((path) => !expected.has(path));
+  return ['docs/rules', 'docs/rules/reach'].flatMap((folder) => {
+    const dir = join(REPO, folder);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `${folder}/${name}`)
+      .filter((path) => !expected.has(path));
+  });
 }
 
 async function run(check: boolean): Promise<number> {

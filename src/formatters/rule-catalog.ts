@@ -94,7 +94,7 @@ export function ruleCatalog(): CatalogEntry[] {
     ([id, description]): CatalogEntry => ({ id, source: 'parser', severity: 'error', category: 'syntax', description }),
   );
   const reach = Object.entries(REACH_RULES).map(
-    ([id, rule]): CatalogEntry => ({ id, source: 'packet-model', severity: rule.severity, category: 'security', description: rule.description }),
+    ([id, rule]): CatalogEntry => ({ id, source: 'packet-model', severity: rule.severity, category: 'security', description: rule.description, docsPath: ruleDocsPath(id) }),
   );
   return [...lint, ...syntax, ...reach, ...LIVE_ENTRIES, ...SUPPRESSION_ENTRIES, INTERNAL_ERROR];
 }

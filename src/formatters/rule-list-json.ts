@@ -20,6 +20,8 @@ export interface JsonFindingEntry {
   severity: Severity | 'off';
   category: Category;
   description: string;
+  /** Path of its page in the repository, where it has one. */
+  docs?: string;
 }
 
 export interface JsonRuleList {
@@ -45,7 +47,7 @@ export function toRuleListJson(catalog: readonly CatalogEntry[], tool: { name: s
     if (entry.source === 'rule') {
       rules.push({ id, severity: entry.severity, category, description, rationale: entry.docs?.rationale ?? description, docs: entry.docsPath ?? ruleDocsPath(id) });
     } else {
-      findings.push({ id, source: entry.source, severity: defaultSeverity(entry), category, description });
+      findings.push({ id, source: entry.source, severity: defaultSeverity(entry), category, description, ...(entry.docsPath === undefined ? {} : { docs: entry.docsPath }) });
     }
   }
   return { tool: { name: tool.name, version: tool.version }, rules, findings };

@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
 import { ENGINE_FINDING_IDS } from '../../src/engine/finding-ids.js';
-import { runCli } from './run-cli.js';
+import { REPO, runCli } from './run-cli.js';
 import { compileSchema } from './schemas.js';
 
 describe('iptlint rules', () => {
@@ -13,6 +14,8 @@ describe('iptlint rules', () => {
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     expect(doc.rules.map((rule: { id: string }) => rule.id).sort()).toEqual(allRules.map((rule) => rule.meta.id).sort());
     expect(doc.findings.map((finding: { id: string }) => finding.id).sort()).toEqual([...ENGINE_FINDING_IDS].sort());
+    expect(doc.findings).toContainEqual(expect.objectContaining({ id: 'reach/isolation-gap', source: 'packet-model', docs: 'docs/rules/reach/isolation-gap.md' }));
+    for (const finding of doc.findings as { docs?: string }[]) if (finding.docs !== undefined) expect(existsSync(`${REPO}/${finding.docs}`), finding.docs).toBe(true);
     expect(doc.findings).toContainEqual({
       id: 'suppression-without-reason',
       source: 'suppressions',

@@ -125,6 +125,11 @@ describe('sarif tool.driver.rules', () => {
     expect(byId.get('reach/direct-container-access')?.properties['security-severity']).toBe('5.0');
   });
 
+  it('links the packet model\'s findings to their pages too', () => {
+    for (const id of Object.keys(REACH_RULES)) expect(byId.get(id)?.helpUri, id).toBe(`${manifest.homepage}/blob/main/docs/rules/${id}.md`);
+    expect(byId.get('syntax/crlf')).not.toHaveProperty('helpUri');
+  });
+
   it('marks the checks a config file must turn on as disabled by default', () => {
     expect(byId.get('suppression-without-reason')?.defaultConfiguration).toEqual({ level: 'warning', enabled: false });
     expect(byId.get('unused-suppression')?.defaultConfiguration).toEqual({ level: 'warning' });
