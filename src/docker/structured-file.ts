@@ -2,9 +2,10 @@
  * Reads a JSON or YAML file into a plain value and keeps the node positions,
  * so that errors about its content can point at line:column and key path.
  */
-import { LineCounter, parseDocument, isMap, isNode, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { DEFAULT_MAX_INPUT_BYTES, InputTooLargeError, readFileWithin } from '../input-limit.js';
 import { DockerInputError, formatKeyPath, type InputLocation, type KeyPath } from './input-error.js';
+import { yamlPackageOnce } from './yaml-package.js';
 
 export interface StructuredFile {
   file: string;
@@ -55,6 +56,7 @@ export function parseStructured(file: string, text: string): StructuredFile {
 
   const locate = (path: KeyPath): InputLocation | undefined => {
     const { document, lineCounter } = positioned();
+    const { isNode } = yamlPackageOnce();
     for (let length = path.length; length >= 0; length--) {
       const node: unknown = length === 0 ? document.contents : document.getIn(path.slice(0, length), true);
       if (isNode(node) && node.range) {
@@ -66,6 +68,7 @@ export function parseStructured(file: string, text: string): StructuredFile {
   };
   const locateKey = (path: KeyPath): InputLocation | undefined => {
     const { document, lineCounter } = positioned();
+    const { isMap, isNode } = yamlPackageOnce();
     const last = path.at(-1);
     const parent: unknown = path.length <= 1 ? document.contents : document.getIn(path.slice(0, -1), true);
     const pair = typeof last === 'string' && isMap(parent) ? parent.items.find((item) => isNode(item.key) && (item.key as { value?: unknown }).value === last) : undefined;
@@ -139,7 +142,8 @@ function closingQuote(text: string, start: number): number {
 }
 
 function parseYaml(file: string, text: string): { document: Document.Parsed; lineCounter: LineCounter } {
-  const lineCounter = new LineCounter();
+  const { LineCounter: Counter, parseDocument } = yamlPackageOnce();
+  const lineCounter = new Counter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const [firstError] = document.errors;
   if (firstError) {
