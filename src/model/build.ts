@@ -379,6 +379,8 @@ class ModelBuilder {
 
 /** Drops names of deleted chains from chainOrder, keeping the first position of a name created again. */
 function compactChainOrder(table: Table): void {
+  // Every chain of the table is in chainOrder: a name too many is there only after a chain was deleted.
+  if (table.chainOrder.length === table.chains.size) return;
   const seen = new Set<string>();
   table.chainOrder = table.chainOrder.filter((name) => table.chains.has(name) && !seen.has(name) && seen.add(name));
 }
