@@ -26,8 +26,8 @@ const rule: LintRule = {
         fix: `rename ${name.text} to at most ${MAX_LENGTH} characters (e.g. \`${name.text.slice(0, MAX_LENGTH)}\`) here and in every rule that uses it`,
       });
     };
-    for (const { table, declaration } of chainDeclarations(context.model)) {
-      if (declaration.name.text.length > MAX_LENGTH) report(table, declaration.name);
+    for (const { table, declaration, name } of chainDeclarations(context.model)) {
+      if (name.length > MAX_LENGTH) report(table, declaration.name);
     }
     for (const { table, command } of commandLinesOf(context.model, ['new-chain', 'rename-chain'])) {
       const created = command.command === 'new-chain' ? command.chain : command.command === 'rename-chain' ? command.argument : undefined;

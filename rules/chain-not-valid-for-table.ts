@@ -18,16 +18,16 @@ const rule: LintRule = {
     },
   },
   check(context) {
-    const report = (table: string, name: string, tables: string[], span: Span): void => {
+    const report = (table: string, name: string, tables: readonly string[], span: Span): void => {
       context.report({
         message: `table ${table} has no built-in chain ${name} (its built-in chains are ${builtinChainsOf(table).join(', ')}); here ${name} is a user chain that no packet reaches`,
         span,
         fix: `move the declaration on line ${span.line} and the rules of ${name} into the *${tables[0]} block${tables.length > 1 ? ` (or ${tables.slice(1).map((t) => `*${t}`).join(', ')})` : ''}, where ${name} is a built-in chain`,
       });
     };
-    for (const { table, declaration } of chainDeclarations(context.model)) {
-      const kind = classifyChainName(table, declaration.name.text, declaration.policy.text);
-      if (kind.kind === 'builtin-of-other-table') report(table, declaration.name.text, kind.tables, declaration.name.span);
+    for (const { table, declaration, name, policy } of chainDeclarations(context.model)) {
+      const kind = classifyChainName(table, name, policy);
+      if (kind.kind === 'builtin-of-other-table') report(table, name, kind.tables, declaration.name.span);
     }
     for (const { table, command } of commandLinesOf(context.model, ['new-chain'])) {
       if (command.command !== 'new-chain' || !command.chain) continue;

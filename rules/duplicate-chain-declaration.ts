@@ -1,6 +1,7 @@
-import type { ChainDeclaration } from '../grammar/ast.js';
+import type { ChainDeclaration, TableBlock } from '../grammar/ast.js';
 import { isBuiltinChain } from '../src/model/builtins.js';
 import type { LintRule } from '../src/engine/types.js';
+import { chainDeclarations } from './lib/commands.js';
 
 const rule: LintRule = {
   meta: {
@@ -16,24 +17,28 @@ const rule: LintRule = {
     },
   },
   check(context) {
-    for (const block of context.model.source.tables) {
-      const first = new Map<string, ChainDeclaration>();
-      for (const declaration of block.chains) {
-        const name = declaration.name.text;
-        // Re-declaring a built-in chain only sets its policy again, which both backends accept.
-        if (isBuiltinChain(block.name, name)) continue;
-        const earlier = first.get(name);
-        if (!earlier) {
-          first.set(name, declaration);
-          continue;
-        }
-        context.report({
-          message: `chain ${name} is declared again in table ${block.name} (first on line ${earlier.span.line}); legacy iptables-restore fails on the second declaration`,
-          span: declaration.span,
-          fix: `delete line ${declaration.span.line}: \`:${name} ${declaration.policy.text}${declaration.counters ? ` [${declaration.counters.packets}:${declaration.counters.bytes}]` : ''}\``,
-          related: [{ message: `${name} first declared here`, span: earlier.span }],
-        });
+    // The declarations come block by block, in source order: a duplicate is one within the same block.
+    let block: TableBlock | undefined;
+    const first = new Map<string, ChainDeclaration>();
+    for (const entry of chainDeclarations(context.model)) {
+      const { declaration, name, policy } = entry;
+      if (entry.block !== block) {
+        block = entry.block;
+        first.clear();
       }
+      // Re-declaring a built-in chain only sets its policy again, which both backends accept.
+      if (isBuiltinChain(block.name, name)) continue;
+      const earlier = first.get(name);
+      if (!earlier) {
+        first.set(name, declaration);
+        continue;
+      }
+      context.report({
+        message: `chain ${name} is declared again in table ${block.name} (first on line ${earlier.span.line}); legacy iptables-restore fails on the second declaration`,
+        span: declaration.span,
+        fix: `delete line ${declaration.span.line}: \`:${name} ${policy}${declaration.counters ? ` [${declaration.counters.packets}:${declaration.counters.bytes}]` : ''}\``,
+        related: [{ message: `${name} first declared here`, span: earlier.span }],
+      });
     }
   },
 };

@@ -34,18 +34,20 @@ const rule: LintRule = {
   },
   check(context) {
     const { model } = context;
-    const ignoreComments = context.options['ignoreComments'] === true;
+    const keyOptions = { ignoreComments: context.options['ignoreComments'] === true };
     const ignored = namePatternMatcher(context.options['ignoreChains'] as readonly string[]);
     for (const [tableName, table] of model.tables) {
       for (const chain of table.chains.values()) {
-        if (ignored(chain.name) || chain.rules.length < 2) continue;
+        const rules = chain.rules;
+        if (ignored(chain.name) || rules.length < 2) continue;
         // Copies share their target: only rules whose target another rule of the chain also has need a full key.
-        const hasTwin = targetTwins(chain.rules);
+        const counts = rules.length > SHORT_CHAIN ? targetCounts(rules) : undefined;
         let seen: Map<string, Rule> | undefined;
-        for (const r of chain.rules) {
-          if (!hasTwin(r)) continue;
+        for (let i = 0; i < rules.length; i++) {
+          const r = rules[i] as Rule;
+          if (!hasTwin(rules, i, counts)) continue;
           seen ??= new Map();
-          const key = ruleKey(r.command.rule, model.family, { ignoreComments });
+          const key = ruleKey(r.command.rule, model.family, keyOptions);
           const first = seen.get(key);
           if (!first) {
             seen.set(key, r);
@@ -66,24 +68,25 @@ const rule: LintRule = {
 };
 
 function targetOf(r: Rule): string {
-  return r.target?.name.text ?? '';
+  return r.targetName ?? '';
 }
 
 /**
- * Whether another rule of the chain has the same target. Big dumps are made of
- * tens of thousands of short chains: those are compared pairwise, without a map.
+ * Whether another rule of the chain has the same target as rule `i`. Big dumps
+ * are made of tens of thousands of short chains: those (no `counts`) are
+ * compared pairwise, without a map.
  */
-function targetTwins(rules: readonly Rule[]): (r: Rule) => boolean {
-  if (rules.length <= SHORT_CHAIN) {
-    return (r) => {
-      const target = targetOf(r);
-      for (const other of rules) if (other !== r && targetOf(other) === target) return true;
-      return false;
-    };
-  }
+function hasTwin(rules: readonly Rule[], i: number, counts: ReadonlyMap<string, number> | undefined): boolean {
+  const target = targetOf(rules[i] as Rule);
+  if (counts) return counts.get(target) !== 1;
+  for (let j = 0; j < rules.length; j++) if (j !== i && targetOf(rules[j] as Rule) === target) return true;
+  return false;
+}
+
+function targetCounts(rules: readonly Rule[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const r of rules) counts.set(targetOf(r), (counts.get(targetOf(r)) ?? 0) + 1);
-  return (r) => counts.get(targetOf(r)) !== 1;
+  return counts;
 }
 
 const SHORT_CHAIN = 8;

@@ -26,14 +26,20 @@ const rule: LintRule = {
     },
   },
   check(context) {
+    // hooksOf gives one shared list per set of hooks: what is unknown is decided once per list.
+    const unknownFor = new Map<readonly Hook[], { inUnknown: boolean; outUnknown: boolean }>();
     for (const [tableName, table] of context.model.tables) {
       const reach = hooksReaching(context, tableName);
       for (const chain of table.chains.values()) {
         const hooks = reach.hooksOf(chain.name);
         if (hooks.length === 0) continue;
-        // Decided once per chain: most chains are reached from a hook where both interfaces are known.
-        const inUnknown = hooks.every((hook) => WITHOUT['in-interface'].includes(hook));
-        const outUnknown = hooks.every((hook) => WITHOUT['out-interface'].includes(hook));
+        let unknown = unknownFor.get(hooks);
+        if (unknown === undefined) {
+          unknown = { inUnknown: hooks.every((hook) => WITHOUT['in-interface'].includes(hook)), outUnknown: hooks.every((hook) => WITHOUT['out-interface'].includes(hook)) };
+          unknownFor.set(hooks, unknown);
+        }
+        // Most chains are reached from a hook where both interfaces are known.
+        const { inUnknown, outUnknown } = unknown;
         if (!inUnknown && !outUnknown) continue;
         for (const r of chain.rules) {
           // The rule's parts, not `r.baseOptions`: that getter builds a new array on each call.

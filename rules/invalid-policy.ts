@@ -30,10 +30,9 @@ const rule: LintRule = {
         fix,
       });
     };
-    for (const { table, declaration } of chainDeclarations(context.model)) {
-      const policy = declaration.policy.text;
-      if (isBuiltinChain(table, declaration.name.text) && policy !== '-' && !VALID.has(policy)) {
-        report(table, declaration.name.text, policy, declaration.policy.span, declaration.span.line, true);
+    for (const { table, declaration, name, policy } of chainDeclarations(context.model)) {
+      if (isBuiltinChain(table, name) && policy !== '-' && !VALID.has(policy)) {
+        report(table, name, policy, declaration.policy.span, declaration.span.line, true);
       }
     }
     for (const { table, command } of commandLinesOf(context.model, ['policy'])) {

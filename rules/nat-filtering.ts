@@ -25,9 +25,8 @@ const rule: LintRule = {
         fix: `move the rule on line ${command.span.line} to the filter table (or raw PREROUTING to drop before connection tracking)`,
       });
     }
-    for (const { table, declaration } of chainDeclarations(model)) {
-      if (table !== 'nat' || declaration.policy.text !== 'DROP') continue;
-      const name = declaration.name.text;
+    for (const { table, declaration, name, policy } of chainDeclarations(model)) {
+      if (table !== 'nat' || policy !== 'DROP') continue;
       context.report({
         message: `built-in chain ${name} of table nat has policy DROP: every new connection that no nat rule handles is dropped, as nat sees only the first packet of each connection`,
         span: declaration.policy.span,

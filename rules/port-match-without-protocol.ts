@@ -1,4 +1,4 @@
-import type { BaseOption, RuleSpec, Span } from '../grammar/ast.js';
+import type { BaseOption, ExtensionOption, RuleSpec, Span } from '../grammar/ast.js';
 import { protocolNumber } from '../src/model/protocols.js';
 import type { LintRule } from '../src/engine/types.js';
 import { commandAt, forEachPart, lineAt } from './lib/commands.js';
@@ -14,6 +14,8 @@ const PORT_TARGETS: readonly string[] = ['REDIRECT', 'MASQUERADE', 'DNAT', 'SNAT
 
 /** The matches this rule checks: the protocol matches and multiport. */
 const PORT_MATCHES: readonly string[] = [...Object.keys(MATCH_PROTOCOL), 'multiport'];
+
+const NO_OPTIONS: readonly ExtensionOption[] = [];
 
 /** Target options that carry ports only together with a port-bearing protocol. */
 function targetPortOption(target: string, option: string, value: string): boolean {
@@ -58,9 +60,8 @@ const rule: LintRule = {
         fix: `on line ${command.span.line}, ${suggestion(written)}`,
       });
     };
-    forEachPart(model, 'match', PORT_MATCHES, (part, line) => {
+    forEachPart(model, 'match', PORT_MATCHES, (part, line, name) => {
       lineProtocol(line);
-      const name = part.name.text;
       const required = MATCH_PROTOCOL[name];
       if (required !== undefined && number !== required) {
         report(line, part.name.span, `the ${name} match`, `-p ${name}`, (written) => (protocol ? `change \`${written}\` to \`-p ${name}\`` : `add \`-p ${name}\` before \`-m ${name}\``));
@@ -68,12 +69,13 @@ const rule: LintRule = {
         report(line, part.name.span, 'the multiport match', `-p ${PORT_PROTOCOL_NAMES}`, (written) => (protocol ? `change \`${written}\` to \`-p tcp\` (or udp…), or split the rule per protocol` : 'add `-p tcp` (or udp…) before `-m multiport`'));
       }
     });
-    forEachPart(model, 'target', PORT_TARGETS, (part, line) => {
+    forEachPart(model, 'target', PORT_TARGETS, (part, line, target) => {
       lineProtocol(line);
-      const target = part.name.text;
-      for (const option of part.options) {
+      // With a port protocol every port option is fine: the option values (new Words on each read) are not read.
+      const options = number !== null && PORT_PROTOCOLS.has(number) ? NO_OPTIONS : part.options;
+      for (const option of options) {
         const value = option.values[0]?.text ?? '';
-        if ((number !== null && PORT_PROTOCOLS.has(number)) || !targetPortOption(target, option.name, value)) continue;
+        if (!targetPortOption(target, option.name, value)) continue;
         report(line, option.optionWord.span, `the port in \`--${option.name} ${value}\` of ${target}`, `-p ${PORT_PROTOCOL_NAMES}`, (written) => (protocol ? `change \`${written}\` to \`-p tcp\` (or udp…)` : 'add `-p tcp` (or `-p udp`) to the rule, one rule per protocol'));
       }
       if (target === 'TPROXY' && number !== 6 && number !== 17) {
@@ -84,7 +86,8 @@ const rule: LintRule = {
 };
 
 function protocolOf(spec: RuleSpec): BaseOption | undefined {
-  return spec.parts.find((p): p is BaseOption => p.kind === 'base' && p.name === 'protocol');
+  for (const part of spec.parts) if (part.kind === 'base' && part.name === 'protocol') return part;
+  return undefined;
 }
 
 export default rule;

@@ -1,5 +1,6 @@
 import { actionIndex } from '../src/model/action-index.js';
 import type { Hook } from '../src/model/builtins.js';
+import type { HookReachability } from '../src/model/graph.js';
 import type { Chain } from '../src/model/types.js';
 import type { LintRule } from '../src/engine/types.js';
 import { describePath, hooksReaching } from './lib/hooks.js';
@@ -23,13 +24,15 @@ const rule: LintRule = {
   check(context) {
     for (const [tableName, table] of context.model.tables) {
       const extensions = actionIndex(context.model, tableName).extensions;
+      let reach: HookReachability | undefined;
       for (const [name, restriction] of RESTRICTED) {
+        // hooksOf gives one shared list per set of hooks: the verdict is found once per list, not per rule.
+        const allowedFor = new Map<readonly Hook[], boolean>();
         for (const r of extensions.get(name) ?? []) {
           if (!r.target) continue;
-          const chain = table.chains.get(r.chain) as Chain;
           if (restriction.tables && !restriction.tables.includes(tableName)) {
             context.report({
-              message: `${name} in chain ${chain.name} of table ${tableName}: the kernel only accepts ${name} in ${describeRestriction(restriction)}, so the table fails to load`,
+              message: `${name} in chain ${r.chain} of table ${tableName}: the kernel only accepts ${name} in ${describeRestriction(restriction)}, so the table fails to load`,
               span: r.target.name.span,
               fix: `move line ${r.span.line} to the *${restriction.tables[0]} table${restriction.hooks ? ` in chain ${restriction.hooks[0]}` : ''}, or use a target valid in ${tableName}`,
             });
@@ -37,10 +40,12 @@ const rule: LintRule = {
           }
           const allowedHooks = restriction.hooks;
           if (!allowedHooks) continue;
-          const reach = hooksReaching(context, tableName);
-          const hooks = reach.hooksOf(chain.name);
-          // Most restricted targets are where they belong: the list of bad hooks is built only for a finding.
-          if (hooks.every((hook) => allowedHooks.includes(hook))) continue;
+          reach ??= hooksReaching(context, tableName);
+          const hooks = reach.hooksOf(r.chain);
+          let allowed = allowedFor.get(hooks);
+          if (allowed === undefined) allowedFor.set(hooks, (allowed = hooks.every((hook) => allowedHooks.includes(hook))));
+          if (allowed) continue;
+          const chain = table.chains.get(r.chain) as Chain;
           const bad = hooks.filter((hook) => !allowedHooks.includes(hook));
           const hook = bad[0] as Hook;
           const path = reach.pathFrom(hook, chain.name) ?? [];

@@ -16,9 +16,7 @@ const rule: LintRule = {
     },
   },
   check(context) {
-    for (const { table, declaration } of chainDeclarations(context.model)) {
-      const name = declaration.name.text;
-      const policy = declaration.policy.text;
+    for (const { table, declaration, name, policy } of chainDeclarations(context.model)) {
       const kind = classifyChainName(table, name, policy);
       if (kind.kind !== 'misspelt-builtin') continue;
       context.report({

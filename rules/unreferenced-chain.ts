@@ -1,5 +1,6 @@
 import { builtinChainsOf, tablesWithBuiltin } from '../src/model/builtins.js';
 import { incomingEdges } from '../src/model/graph.js';
+import type { JumpEdge } from '../src/model/types.js';
 import type { LintRule } from '../src/engine/types.js';
 import { namePatternMatcher } from './lib/name-pattern.js';
 import { plural } from './lib/text.js';
@@ -33,7 +34,7 @@ const rule: LintRule = {
         // Empty chains do nothing either way (kube-proxy keeps empty canary chains on purpose);
         // chains named like another table's built-in are chain-not-valid-for-table's to report.
         if (chain.builtin || chain.implicit || chain.rules.length === 0 || tablesWithBuiltin(chain.name, tableName).length > 0 || ignored(chain.name)) continue;
-        if (incomingEdges(model, tableName, chain.name).some((edge) => edge.from !== chain.name)) continue;
+        if (jumpedToFromElsewhere(incomingEdges(model, tableName, chain.name), chain.name)) continue;
         const where = chain.declarations[0]?.span ?? chain.createdBy?.span ?? chain.span;
         const rules = chain.rules.length;
         context.report({
@@ -45,5 +46,10 @@ const rule: LintRule = {
     }
   },
 };
+
+function jumpedToFromElsewhere(edges: readonly JumpEdge[], chain: string): boolean {
+  for (const edge of edges) if (edge.from !== chain) return true;
+  return false;
+}
 
 export default rule;

@@ -17,9 +17,7 @@ const rule: LintRule = {
     },
   },
   check(context) {
-    for (const { table, declaration } of chainDeclarations(context.model)) {
-      const name = declaration.name.text;
-      const policy = declaration.policy.text;
+    for (const { table, declaration, name, policy } of chainDeclarations(context.model)) {
       if (policy === '-' || classifyChainName(table, name, policy).kind !== 'user') continue;
       context.report({
         message: `user chain ${name} in table ${table} is declared with policy ${policy}, but only built-in chains have policies; legacy iptables-restore fails on this line`,

@@ -9,7 +9,7 @@ import { closestName } from './text.js';
 
 export type ChainNameKind =
   | { kind: 'builtin' }
-  | { kind: 'builtin-of-other-table'; tables: string[] }
+  | { kind: 'builtin-of-other-table'; tables: readonly string[] }
   | { kind: 'misspelt-builtin'; builtin: string }
   | { kind: 'user' };
 

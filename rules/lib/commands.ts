@@ -60,21 +60,26 @@ type PartOfKind<K extends PartKind> = Extract<RulePart, { kind: K }>;
 /**
  * Calls `visit` for every part of kind `kind` named one of `names` on every
  * `-A`/`-I`/`-R` line, in source order, with the line's position for lineAt()
- * and commandAt(). For checks of single parts: they touch only those parts,
- * not every part of every line.
+ * and commandAt(), and the part's name (reading `part.name` makes a new Word).
+ * For checks of single parts: they touch only those parts, not every part of every line.
  */
-export function forEachPart<K extends PartKind>(model: Model, kind: K, names: Iterable<string>, visit: (part: PartOfKind<K>, line: number) => void): void {
+export function forEachPart<K extends PartKind>(model: Model, kind: K, names: Iterable<string>, visit: (part: PartOfKind<K>, line: number, name: string) => void): void {
   const view = lineViews(model);
   const { start, order, lines, parts } = view.index.byPart;
   // One cursor per wanted name; each step takes the part that comes first in the dump.
   const ids: number[] = [];
+  const idNames: string[] = [];
   for (const name of names) {
     const id = view.index.partIds[kind].get(name);
-    if (id !== undefined && !ids.includes(id)) ids.push(id);
+    if (id !== undefined && !ids.includes(id)) {
+      ids.push(id);
+      idNames.push(name);
+    }
   }
   if (ids.length === 1) {
     const id = ids[0] as number;
-    for (let at = start[id] as number, end = start[id + 1] as number; at < end; at++) visit(parts[at] as PartOfKind<K>, lines[at] as number);
+    const name = idNames[0] as string;
+    for (let at = start[id] as number, end = start[id + 1] as number; at < end; at++) visit(parts[at] as PartOfKind<K>, lines[at] as number, name);
     return;
   }
   const next = ids.map((id) => start[id] as number);
@@ -87,7 +92,7 @@ export function forEachPart<K extends PartKind>(model: Model, kind: K, names: It
     if (best < 0) return;
     const at = next[best] as number;
     next[best] = at + 1;
-    visit(parts[at] as PartOfKind<K>, lines[at] as number);
+    visit(parts[at] as PartOfKind<K>, lines[at] as number, idNames[best] as string);
   }
 }
 
@@ -168,6 +173,9 @@ export interface DeclarationEntry {
   table: string;
   block: TableBlock;
   declaration: ChainDeclaration;
+  /** `declaration.name.text` and `declaration.policy.text`, read once: each read of the Word makes a new one. */
+  name: string;
+  policy: string;
 }
 
 const declarationLists = new WeakMap<Model, readonly DeclarationEntry[]>();
@@ -177,7 +185,9 @@ export function chainDeclarations(model: Model): readonly DeclarationEntry[] {
   const cached = declarationLists.get(model);
   if (cached) return cached;
   const list: DeclarationEntry[] = [];
-  for (const block of model.source.tables) for (const declaration of block.chains) list.push({ table: block.name, block, declaration });
+  for (const block of model.source.tables) {
+    for (const declaration of block.chains) list.push({ table: block.name, block, declaration, name: declaration.name.text, policy: declaration.policy.text });
+  }
   declarationLists.set(model, list);
   return list;
 }

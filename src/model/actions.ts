@@ -47,15 +47,17 @@ export function classifyTarget(target: TargetSpec | undefined, chainExists: (nam
 const NO_ACTION: RuleAction = { kind: 'none' };
 
 /**
- * classifyTarget for every rule of one table. Outcomes that name no chain of
- * the table (verdicts, extensions, unresolved names) share one object per
- * distinct outcome: a dump with 100 000 `-j ACCEPT` or `-j DNAT` rules keeps a
- * few objects, not one per rule. Such an outcome depends only on `-j`/`-g`, the
- * name and whether the target is a known extension or has options.
+ * classifyTarget for every rule of one table. Rules with the same outcome
+ * share one object: a dump with 100 000 `-j ACCEPT`, `-j DNAT` or
+ * `-j KUBE-MARK-MASQ` rules keeps a few objects, not one per rule. A jump to a
+ * chain of the table depends only on `-j`/`-g` and the name; any other outcome
+ * also on whether the target is a known extension or has options.
  */
 export class TableActions {
   /** Indexed by (goto ? 2 : 0) + (extension-like ? 1 : 0). */
   private readonly byKind: Map<string, RuleAction>[] = [new Map(), new Map(), new Map(), new Map()];
+  private readonly jumps = new Map<string, RuleAction>();
+  private readonly gotos = new Map<string, RuleAction>();
   private readonly noChain = (): boolean => false;
 
   constructor(private readonly chains: ReadonlyMap<string, unknown>) {}
@@ -66,7 +68,13 @@ export class TableActions {
     const jump = target.via !== 'goto';
     // A standard verdict is never a jump to a chain, even when a chain has its name.
     if (!(jump && STANDARD_VERDICTS.has(named)) && this.chains.has(named)) {
-      return jump ? { kind: 'jump', chain: named, resolved: true } : { kind: 'goto', chain: named, resolved: true };
+      const resolved = jump ? this.jumps : this.gotos;
+      let action = resolved.get(named);
+      if (action === undefined) {
+        action = jump ? { kind: 'jump', chain: named, resolved: true } : { kind: 'goto', chain: named, resolved: true };
+        resolved.set(named, action);
+      }
+      return action;
     }
     const cache = this.byKind[(jump ? 0 : 2) + (target.known || target.options.length > 0 ? 1 : 0)] as Map<string, RuleAction>;
     let action = cache.get(named);

@@ -8,7 +8,7 @@ import { ActionIndexBuilder, rememberActionIndexes, type ActionIndex } from './a
 import { TableActions } from './actions.js';
 import { LineIndexBuilder, rememberLineIndex } from './line-index.js';
 import { builtinChainsOf, isBuiltinChain, STANDARD_VERDICTS } from './builtins.js';
-import { ModelRule } from './rule.js';
+import { ModelRule, type RuleScope } from './rule.js';
 import { ruleKey } from './rule-key.js';
 import type { Chain, JumpEdge, Model, ModelDiagnostic, ModelDiagnosticKind, Rule, Table, TableName } from './types.js';
 
@@ -22,6 +22,7 @@ export function buildModel(parse: ParseResult): Model {
 /** Per-table bookkeeping needed while commands are applied. */
 interface WorkingTable {
   table: Table;
+  scope: RuleScope;
   /** How many rules currently in the table have the given target name (for `-X` in-use checks). */
   referrers: Map<string, number>;
   /** The chain the previous `-A`/`-I` went to: dumps add to one chain many times in a row. */
@@ -41,7 +42,7 @@ class ModelBuilder {
   applyBlock(block: TableBlock, blockIndex: number): void {
     let working = this.tables.get(block.name);
     if (!working) {
-      working = { table: newTable(block), referrers: new Map(), lastAdded: undefined };
+      working = { table: newTable(block), scope: { table: block.name, family: this.parse.family }, referrers: new Map(), lastAdded: undefined };
       this.tables.set(block.name, working);
     } else {
       working.table.blocks.push(block);
@@ -55,8 +56,10 @@ class ModelBuilder {
       const offset = command.span.offset;
       while (c < chains.length && (chains[c] as ChainDeclaration).span.offset <= offset) this.declare(working, chains[c++] as ChainDeclaration);
       if (command.familyOnly !== undefined && command.familyOnly !== this.parse.family) continue;
-      this.lines.add(blockIndex, block, command);
-      this.apply(working, command);
+      // The grammar makes a new Word on each read of `chain`: read once, passed down.
+      const chainName = command.chain?.text;
+      this.lines.add(blockIndex, block, command, chainName);
+      this.apply(working, command, chainName);
     }
     while (c < chains.length) this.declare(working, chains[c++] as ChainDeclaration);
   }
@@ -80,30 +83,31 @@ class ModelBuilder {
     const name = declaration.name.text;
     const existing = working.table.chains.get(name);
     const chain = existing ?? addChain(working.table, name, false, declaration.span);
-    chain.declarations.push(declaration);
+    // Nearly every chain is declared once: a one-element literal, not a push-grown array, lives on in the model.
+    if (chain.declarations.length === 0) chain.declarations = [declaration];
+    else chain.declarations.push(declaration);
     const policy = declaration.policy.text;
     if (chain.builtin && (policy === 'ACCEPT' || policy === 'DROP')) chain.policy = policy;
   }
 
   /** Applies a command of the model's family. */
-  private apply(working: WorkingTable, command: CommandLine): void {
+  private apply(working: WorkingTable, command: CommandLine, chainName: string | undefined): void {
     const { table } = working;
-    const chainName = command.chain?.text;
     switch (command.command) {
       case 'append': {
-        const chain = this.chainForAdding(working, command);
+        const chain = this.chainForAdding(working, command, chainName);
         if (chain) this.insertRule(working, chain, chain.rules.length, command);
         return;
       }
       case 'insert': {
-        const chain = this.chainForAdding(working, command);
+        const chain = this.chainForAdding(working, command, chainName);
         if (!chain) return;
         const position = command.ruleNumber ? this.ruleNumber(table, chain, command, chain.rules.length + 1) : 1;
         if (position !== null) this.insertRule(working, chain, position - 1, command);
         return;
       }
       case 'replace': {
-        const chain = this.existingChain(table, command);
+        const chain = this.existingChain(table, command, chainName);
         if (!chain) return;
         const position = this.ruleNumber(table, chain, command, chain.rules.length);
         if (position === null) return;
@@ -112,14 +116,14 @@ class ModelBuilder {
         return;
       }
       case 'delete': {
-        const chain = this.existingChain(table, command);
+        const chain = this.existingChain(table, command, chainName);
         if (!chain) return;
         const index = command.ruleNumber ? this.ruleIndexByNumber(table, chain, command) : this.ruleIndexBySpec(table, chain, command);
         if (index !== null) this.removeRule(working, chain, index);
         return;
       }
       case 'check': {
-        const chain = this.existingChain(table, command);
+        const chain = this.existingChain(table, command, chainName);
         if (chain) this.ruleIndexBySpec(table, chain, command);
         return;
       }
@@ -142,25 +146,25 @@ class ModelBuilder {
       case 'delete-chain':
         if (chainName === undefined) this.deleteAllUserChains(working, command);
         else {
-          const chain = this.existingChain(table, command);
+          const chain = this.existingChain(table, command, chainName);
           if (chain) this.deleteChain(working, chain, command);
         }
         return;
       case 'flush':
         if (chainName === undefined) for (const chain of table.chains.values()) this.flushChain(working, chain);
         else {
-          const chain = this.existingChain(table, command);
+          const chain = this.existingChain(table, command, chainName);
           if (chain) this.flushChain(working, chain);
         }
         return;
       case 'zero': {
         if (chainName === undefined) return;
-        const chain = this.existingChain(table, command);
+        const chain = this.existingChain(table, command, chainName);
         if (chain && command.ruleNumber) this.ruleNumber(table, chain, command, chain.rules.length);
         return;
       }
       case 'policy': {
-        const chain = this.existingChain(table, command);
+        const chain = this.existingChain(table, command, chainName);
         const policy = command.argument?.text;
         // Refused policies (user chain, not ACCEPT/DROP, DROP in nat) are reported by lint rules from the AST.
         const accepted = policy === 'ACCEPT' || (policy === 'DROP' && table.name !== 'nat');
@@ -168,7 +172,7 @@ class ModelBuilder {
         return;
       }
       case 'rename-chain':
-        this.renameChain(working, command);
+        this.renameChain(working, command, chainName);
         return;
       case 'list':
       case 'list-rules':
@@ -177,8 +181,7 @@ class ModelBuilder {
   }
 
   /** `-A`/`-I` on a chain that was never declared: kept (flagged implicit) so its rules are still analysed. */
-  private chainForAdding(working: WorkingTable, command: CommandLine): Chain | undefined {
-    const name = command.chain?.text;
+  private chainForAdding(working: WorkingTable, command: CommandLine, name: string | undefined): Chain | undefined {
     if (name === undefined) return undefined;
     const last = working.lastAdded;
     if (last !== undefined && last.name === name) return last;
@@ -192,8 +195,7 @@ class ModelBuilder {
     return chain;
   }
 
-  private existingChain(table: Table, command: CommandLine): Chain | undefined {
-    const name = command.chain?.text;
+  private existingChain(table: Table, command: CommandLine, name: string | undefined): Chain | undefined {
     if (name === undefined) return undefined;
     const chain = table.chains.get(name);
     if (!chain) this.diagnose('chain-not-found', table.name, command.chain?.span ?? command.span, `${command.commandWord.text} ${name}: table ${table.name} has no chain ${name} at this point`, command, name);
@@ -234,10 +236,11 @@ class ModelBuilder {
   }
 
   private insertRule(working: WorkingTable, chain: Chain, index: number, command: CommandLine): void {
-    const rule = new ModelRule(chain.table, chain.name, command, this.parse.family);
-    if (index === chain.rules.length) chain.rules.push(rule);
+    const rule = new ModelRule(working.scope, chain.name, command);
+    if (chain.rules.length === 0) chain.rules = [rule];
+    else if (index === chain.rules.length) chain.rules.push(rule);
     else chain.rules.splice(index, 0, rule);
-    const target = rule.target?.name.text;
+    const target = rule.targetName;
     // ACCEPT/DROP/… can never name a chain: not counting them keeps them out of the map.
     if (target !== undefined && !STANDARD_VERDICTS.has(target)) working.referrers.set(target, (working.referrers.get(target) ?? 0) + 1);
   }
@@ -260,7 +263,7 @@ class ModelBuilder {
 
   /** The chain name the rule's target stands for now: `-E` renames what the AST still shows. */
   private targetName(rule: Rule): string | undefined {
-    return this.renamedTargets.get(rule) ?? rule.target?.name.text;
+    return this.renamedTargets.get(rule) ?? rule.targetName;
   }
 
   private deleteChain(working: WorkingTable, chain: Chain, command: CommandLine): boolean {
@@ -290,9 +293,9 @@ class ModelBuilder {
     for (const chain of [...working.table.chains.values()]) if (!chain.builtin) this.deleteChain(working, chain, command);
   }
 
-  private renameChain(working: WorkingTable, command: CommandLine): void {
+  private renameChain(working: WorkingTable, command: CommandLine, chainName: string | undefined): void {
     const { table } = working;
-    const chain = this.existingChain(table, command);
+    const chain = this.existingChain(table, command, chainName);
     const newName = command.argument?.text;
     if (!chain || newName === undefined) return;
     const oldName = chain.name;
@@ -342,23 +345,27 @@ class ModelBuilder {
       for (const name of table.chainOrder) {
         const chain = table.chains.get(name) as Chain;
         let outgoing: JumpEdge[] | undefined;
-        const rules = chain.rules;
+        const rules = exactSize(chain.rules);
+        chain.rules = rules;
         for (let index = 0; index < rules.length; index++) {
           const rule = rules[index] as Rule;
-          rule.table = table.name;
           rule.chain = chain.name;
           rule.index = index;
-          const action = actions.classify(rule.target, this.renamedTargets.size === 0 ? undefined : this.renamedTargets.get(rule));
+          const action = actions.classify(rule.target, (this.renamedTargets.size === 0 ? undefined : this.renamedTargets.get(rule)) ?? rule.targetName);
           rule.action = action;
           byAction.add(rule, action);
           if ((action.kind === 'jump' || action.kind === 'goto') && action.resolved) {
             const edge: JumpEdge = { from: chain.name, to: action.chain, via: action.kind, rule };
-            if (outgoing === undefined) outgoingOfTable.set(chain.name, (outgoing = []));
-            outgoing.push(edge);
-            listIn(incomingOfTable, action.chain).push(edge);
+            if (outgoing === undefined) outgoing = [edge];
+            else outgoing.push(edge);
+            const into = incomingOfTable.get(action.chain);
+            if (into === undefined) incomingOfTable.set(action.chain, [edge]);
+            else into.push(edge);
           }
         }
+        if (outgoing !== undefined) outgoingOfTable.set(chain.name, exactSize(outgoing));
       }
+      for (const [to, into] of incomingOfTable) if (into.length > 1) incomingOfTable.set(to, exactSize(into));
       edges.set(name, outgoingOfTable);
       incoming.set(name, incomingOfTable);
       actionIndexes.set(name, byAction.index);
@@ -372,6 +379,8 @@ class ModelBuilder {
 
 /** Drops names of deleted chains from chainOrder, keeping the first position of a name created again. */
 function compactChainOrder(table: Table): void {
+  // Every chain of the table is in chainOrder: a name too many is there only after a chain was deleted.
+  if (table.chainOrder.length === table.chains.size) return;
   const seen = new Set<string>();
   table.chainOrder = table.chainOrder.filter((name) => table.chains.has(name) && !seen.has(name) && seen.add(name));
 }
@@ -393,12 +402,12 @@ function addChain(table: Table, name: string, builtin: boolean, span: Span): Cha
   return chain;
 }
 
-
-function listIn<V>(map: Map<string, V[]>, key: string): V[] {
-  let list = map.get(key);
-  if (!list) {
-    list = [];
-    map.set(key, list);
-  }
-  return list;
+/**
+ * The list without the spare capacity that push leaves (room for 16 more
+ * elements): the model keeps a few lists per chain, and a big dump has tens of
+ * thousands of chains with a few rules or edges each. One-element lists are
+ * made as literals, which have no spare room.
+ */
+function exactSize<T>(list: T[]): T[] {
+  return list.length > 1 ? list.slice() : list;
 }

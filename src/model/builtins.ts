@@ -32,8 +32,10 @@ export function isBuiltinChain(table: TableName, chain: string): chain is Hook {
   return ANY_BUILTIN.has(chain) && builtinChainsOf(table).includes(chain as Hook);
 }
 
+const NO_TABLES: readonly string[] = Object.freeze([]);
+
 /** Tables (other than `table`) that have a built-in chain named `chain`. */
-export function tablesWithBuiltin(chain: string, except?: TableName): string[] {
-  if (!ANY_BUILTIN.has(chain)) return [];
+export function tablesWithBuiltin(chain: string, except?: TableName): readonly string[] {
+  if (!ANY_BUILTIN.has(chain)) return NO_TABLES;
   return Object.keys(BUILTIN_CHAINS).filter((t) => t !== except && isBuiltinChain(t, chain));
 }

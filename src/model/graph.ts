@@ -104,8 +104,12 @@ export function findCycles(model: Model, table: string): JumpCycle[] {
         // A single chain (the common case) only loops through a jump to itself.
         sccStack.pop();
         onStack[id] = 0;
-        const self = graph.edgesOf(id).find((edge) => edge.to === names[id]);
-        if (self) cycles.push({ chains: [names[id] as string], edges: [self] });
+        const first = graph.firstEdge[id] as number;
+        for (let e = first, end = graph.firstEdge[id + 1] as number; e < end; e++) {
+          if (graph.edgeTarget[e] !== id) continue;
+          cycles.push({ chains: [names[id] as string], edges: [graph.edgesOf(id)[e - first] as JumpEdge] });
+          break;
+        }
         continue;
       }
       const component = new Set<string>();

@@ -48,13 +48,13 @@ export class LineIndexBuilder {
   private partCount = 0;
   private readonly others: CommandEntry[] = [];
 
-  /** A command of block number `blockIndex` that applies to the model's family. */
-  add(blockIndex: number, block: TableBlock, command: CommandLine): void {
+  /** A command of block number `blockIndex` that applies to the model's family; `chain` is the command's chain name. */
+  add(blockIndex: number, block: TableBlock, command: CommandLine, chain: string | undefined): void {
     if (!ADDING.has(command.command)) {
       this.others.push({ table: block.name, block, command });
       return;
     }
-    if (!command.rule || !command.chain) return;
+    if (!command.rule || chain === undefined) return;
     const line = this.commands.length;
     this.commands.push(command as RuleCommand);
     this.blockOf.push(blockIndex);
@@ -126,7 +126,7 @@ export function lineIndexOf(model: Model): LineIndex {
     const blocks = model.source.tables;
     for (let b = 0; b < blocks.length; b++) {
       const block = blocks[b] as TableBlock;
-      for (const command of block.commands) if (command.familyOnly === undefined || command.familyOnly === model.family) builder.add(b, block, command);
+      for (const command of block.commands) if (command.familyOnly === undefined || command.familyOnly === model.family) builder.add(b, block, command, command.chain?.text);
     }
     indexes.set(model, (index = builder.finish(blocks)));
   }

@@ -18,23 +18,34 @@ function targetOf(parts: readonly RulePart[]): TargetSpec | undefined {
   return undefined;
 }
 
+/** What every rule of a table has in common: one object per table, not two fields per rule. */
+export interface RuleScope {
+  readonly table: TableName;
+  readonly family: Family;
+}
+
 export class ModelRule implements Rule {
-  table: TableName;
   chain: string;
   index = -1;
   action: RuleAction = NO_ACTION;
-  target: TargetSpec | undefined;
+  readonly target: TargetSpec | undefined;
+  readonly targetName: string | undefined;
   readonly command: CommandLine;
-  private readonly family: Family;
+  private readonly scope: RuleScope;
   private cachedPredicates: RulePredicates | undefined;
   private cachedUnconditional: boolean | undefined;
 
-  constructor(table: TableName, chain: string, command: CommandLine, family: Family) {
-    this.table = table;
+  constructor(scope: RuleScope, chain: string, command: CommandLine) {
+    this.scope = scope;
     this.chain = chain;
     this.command = command;
-    this.family = family;
     this.target = targetOf(this.parts);
+    // Read once: the grammar makes a new Word on each read of the name.
+    this.targetName = this.target?.name.text;
+  }
+
+  get table(): TableName {
+    return this.scope.table;
   }
 
   get span(): Span {
@@ -58,7 +69,7 @@ export class ModelRule implements Rule {
   }
 
   get predicates(): RulePredicates {
-    this.cachedPredicates ??= buildPredicates(this.baseOptions, this.matches, this.family);
+    this.cachedPredicates ??= buildPredicates(this.baseOptions, this.matches, this.scope.family);
     return this.cachedPredicates;
   }
 
@@ -78,7 +89,7 @@ export class ModelRule implements Rule {
   }
 
   /** Plain data for `JSON.stringify` and test snapshots (getters are not own properties). */
-  toJSON(): Omit<Rule, 'command' | 'target'> {
+  toJSON(): Omit<Rule, 'command' | 'target' | 'targetName'> {
     return {
       id: this.id,
       table: this.table,

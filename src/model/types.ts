@@ -124,6 +124,8 @@ export interface Rule {
   predicates: RulePredicates;
   action: RuleAction;
   target?: TargetSpec;
+  /** `target.name.text`, as written: a `-E` rename since then shows in `action`, not here. */
+  targetName?: string | undefined;
   /** Base options (`-s`, `-i`, `-p`…) in source order. */
   baseOptions: BaseOption[];
   /** Matches (`-m x`, and the implicit protocol match of `-p tcp --dport`) in source order. */

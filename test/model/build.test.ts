@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../grammar/index.js';
 import { buildModel } from '../../src/model/build.js';
@@ -125,6 +126,37 @@ describe('targets', () => {
       { kind: 'none' },
     ]);
     expect(m.incoming.get('filter')?.get('A')?.map((e) => e.via)).toEqual(['jump', 'goto']);
+  });
+});
+
+describe('what the model shares', () => {
+  const text = readFileSync(new URL('../../fixtures/kernel/legacy/kube-proxy.rules', import.meta.url), 'utf8');
+  const m = buildModel(parse(text, { file: 'kube-proxy.rules' }));
+  const rules = [...m.tables.values()].flatMap((table) => [...table.chains.values()].flatMap((chain) => chain.rules));
+
+  it('reads each rule target name once, as written', () => {
+    expect(rules.length).toBeGreaterThan(50);
+    for (const r of rules) expect(r.targetName).toBe(r.target?.name.text);
+  });
+
+  it('gives the rules of a table that jump to the same chain one action object', () => {
+    const byChain = new Map<string, Set<object>>();
+    for (const r of rules) {
+      if (r.action.kind !== 'jump' || !r.action.resolved) continue;
+      const key = `${r.table}/${r.action.chain}`;
+      byChain.set(key, (byChain.get(key) ?? new Set()).add(r.action));
+    }
+    const masq = byChain.get('nat/KUBE-MARK-MASQ');
+    expect(masq?.size).toBe(1);
+    for (const actions of byChain.values()) expect(actions.size).toBe(1);
+  });
+
+  it('keeps a -E rename in the action, not in targetName', () => {
+    const renamed = model(':A - [0:0]\n-A INPUT -j A\n-E A B\n-A INPUT -j B\n');
+    const [before, after] = renamed.tables.get('filter')?.chains.get('INPUT')?.rules ?? [];
+    expect(before?.targetName).toBe('A');
+    expect(before?.action).toEqual({ kind: 'jump', chain: 'B', resolved: true });
+    expect(after?.action).toBe(before?.action);
   });
 });
 
