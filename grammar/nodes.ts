@@ -42,13 +42,8 @@ export interface LinePosition {
   length: number;
 }
 
-/** No value, one value (nearly always), or an array of two or more. */
-type ValueRefs = WordRef | WordRef[] | undefined;
-
-function compactValues(values: readonly WordRef[]): ValueRefs {
-  if (values.length === 0) return undefined;
-  return values.length === 1 ? values[0] : values.slice();
-}
+/** The values of an option: none, one (nearly always), or an array of two or more. */
+export type ValueRefs = WordRef | WordRef[] | undefined;
 
 function expandValues(words: LineWords, values: ValueRefs): Word[] {
   if (values === undefined) return [];
@@ -68,33 +63,18 @@ function listOf<T>(items: T[] | undefined): T[] {
   return items ?? [];
 }
 
-/** The words of an option as the reader found them. */
-export interface OptionRefs {
-  option: WordRef;
-  values: readonly WordRef[];
-  /** The `!` that negates the option (before or after it), if any. */
-  bang: WordRef | undefined;
-  /** A `!` written before the option: the option starts there. */
-  prefixBang: WordRef | undefined;
-}
-
 /** What base and extension options share: the span runs from a prefix `!` (or the option) to the last value. */
 abstract class OptionNode {
-  private readonly option: WordRef;
-  private readonly valueRefs: ValueRefs;
-  private readonly bang: WordRef | undefined;
-  private readonly prefixBang: WordRef | undefined;
-
   constructor(
     private readonly words: LineWords,
     public negation: Negation,
-    refs: OptionRefs,
-  ) {
-    this.option = refs.option;
-    this.valueRefs = compactValues(refs.values);
-    this.bang = refs.bang;
-    this.prefixBang = refs.prefixBang;
-  }
+    private readonly option: WordRef,
+    private readonly valueRefs: ValueRefs,
+    /** The `!` that negates the option (before or after it), if any. */
+    private readonly bang: WordRef | undefined,
+    /** A `!` written before the option: the option starts there. */
+    private readonly prefixBang: WordRef | undefined,
+  ) {}
 
   get optionWord(): Word {
     return this.words.word(this.option);
@@ -105,20 +85,27 @@ abstract class OptionNode {
   }
 
   get bangSpan(): Span | undefined {
-    return optionalWord(this.words, this.bang)?.span;
+    return this.bang === undefined ? undefined : this.words.span(this.bang);
   }
 
   get span(): Span {
-    const start = this.words.word(this.prefixBang ?? this.option);
-    return spanFrom(start.span, this.words.word(lastValue(this.valueRefs) ?? this.option).span);
+    return spanFrom(this.words.span(this.prefixBang ?? this.option), this.words.span(lastValue(this.valueRefs) ?? this.option));
   }
 }
 
 export class BaseOptionNode extends OptionNode implements BaseOption {
   readonly kind = 'base';
 
-  constructor(words: LineWords, public name: BaseOptionName, negation: Negation, refs: OptionRefs) {
-    super(words, negation, refs);
+  constructor(
+    words: LineWords,
+    public name: BaseOptionName,
+    negation: Negation,
+    option: WordRef,
+    values: ValueRefs,
+    bang: WordRef | undefined,
+    prefixBang: WordRef | undefined,
+  ) {
+    super(words, negation, option, values, bang, prefixBang);
   }
 
   toJSON(): BaseOption {
@@ -132,8 +119,16 @@ export class BaseOptionNode extends OptionNode implements BaseOption {
 export class ExtensionOptionNode extends OptionNode implements ExtensionOption {
   readonly kind = 'ext-option';
 
-  constructor(words: LineWords, public name: string, negation: Negation, refs: OptionRefs) {
-    super(words, negation, refs);
+  constructor(
+    words: LineWords,
+    public name: string,
+    negation: Negation,
+    option: WordRef,
+    values: ValueRefs,
+    bang: WordRef | undefined,
+    prefixBang: WordRef | undefined,
+  ) {
+    super(words, negation, option, values, bang, prefixBang);
   }
 
   toJSON(): ExtensionOption {
@@ -199,9 +194,9 @@ export class MatchNode extends ExtensionNode implements MatchSpec {
   get span(): Span {
     const options = this.optionList ?? [];
     const first = options[0];
-    const start = this.matchWord?.span ?? first?.span ?? this.name.span;
+    const start = this.matchRef !== undefined ? this.words.span(this.matchRef) : (first?.span ?? this.words.span(this.nameRef));
     const last = options[options.length - 1];
-    return spanFrom(start, last?.span ?? this.words.word(this.revisionEnd ?? this.nameRef).span);
+    return spanFrom(start, last?.span ?? this.words.span(this.revisionEnd ?? this.nameRef));
   }
 
   toJSON(): MatchSpec {
@@ -237,7 +232,7 @@ export class TargetNode extends ExtensionNode implements TargetSpec {
 
   get span(): Span {
     const last = this.optionList?.[this.optionList.length - 1];
-    return spanFrom(this.jumpWord.span, last?.span ?? this.words.word(this.revisionEnd ?? this.nameRef).span);
+    return spanFrom(this.words.span(this.jumpRef), last?.span ?? this.words.span(this.revisionEnd ?? this.nameRef));
   }
 
   toJSON(): TargetSpec {
@@ -258,7 +253,7 @@ export class RuleSpecNode implements RuleSpec {
   get span(): Span {
     const first = this.parts[0];
     const last = this.parts[this.parts.length - 1];
-    if (first === undefined || last === undefined) return spanAfter(this.words.word(this.anchor).span);
+    if (first === undefined || last === undefined) return spanAfter(this.words.span(this.anchor));
     return spanFrom(first.span, last.span);
   }
 

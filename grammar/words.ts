@@ -160,40 +160,48 @@ function shiftedSpan(span: Span, start: number, end: number): Span {
 export type WordRef = number | Word;
 
 /**
- * The words of one command line, kept as their texts and columns (plus the
- * raw text of the few written with quotes); a Word object is made each time
- * one is read. A rule keeps ~10 words: as objects they were half of what a
- * parsed dump keeps alive, and every live object costs a copy in each young
- * generation garbage collection it survives.
+ * The words of one line, kept as their texts and columns (plus the raw text
+ * of the few written with quotes), written by the lexer as it splits the
+ * line; a Word object is made only when one is asked for. A rule has ~10
+ * words: as objects they were half of what a parsed dump keeps alive, and
+ * every live object costs a copy in each young generation garbage collection
+ * it survives.
  */
 export class LineWords {
-  /** Text and column of each word, in turn. */
-  private readonly cells: (string | number)[];
-  /** Raw text by word index, only where it differs from the text. */
-  private readonly raws: (string | undefined)[] | undefined;
+  /** 1-based line; 0 until the parser places the line (the lexer does not count lines). */
+  line = 0;
 
   constructor(
-    readonly line: number,
-    /** Offset of the line's first character in the input. */
-    private readonly lineOffset: number,
-    words: readonly LexedWord[],
-  ) {
-    const cells = new Array<string | number>(words.length * 2);
-    let raws: (string | undefined)[] | undefined;
-    for (let k = 0; k < words.length; k++) {
-      const word = words[k] as LexedWord;
-      cells[2 * k] = word.text;
-      cells[2 * k + 1] = word.column;
-      if (word instanceof QuotedSourceWord) (raws ??= new Array<string | undefined>(words.length))[k] = word.raw;
-    }
-    this.cells = cells;
-    this.raws = raws;
+    /** Offset of the line's first character: in the lexed batch, then (once placed) in the input. */
+    public lineOffset: number,
+    /** Text and column of each word, in turn. */
+    private readonly cells: readonly (string | number)[],
+    /** Raw text by word index, only where it differs from the text. */
+    private readonly raws: readonly (string | undefined)[] | undefined,
+  ) {}
+
+  /** Completes the position once the parser knows the line number and where the batch sits. */
+  place(line: number, baseOffset: number): void {
+    this.line = line;
+    this.lineOffset += baseOffset;
   }
 
-  /** What a node keeps for `word`, which is one of `words` (the line's words) or derived from one. */
-  static ref(words: readonly Word[], word: Word): WordRef {
-    const index = words.indexOf(word);
-    return index >= 0 ? index : word;
+  get length(): number {
+    return this.cells.length >> 1;
+  }
+
+  text(ref: WordRef): string {
+    return typeof ref === 'number' ? (this.cells[2 * ref] as string) : ref.text;
+  }
+
+  raw(ref: WordRef): string {
+    return typeof ref === 'number' ? (this.raws?.[ref] ?? (this.cells[2 * ref] as string)) : ref.raw;
+  }
+
+  span(ref: WordRef): Span {
+    if (typeof ref !== 'number') return ref.span;
+    const column = this.cells[2 * ref + 1] as number;
+    return wordSpan(this.line, column, column + this.raw(ref).length, this.lineOffset + column - 1);
   }
 
   word(ref: WordRef): Word {
@@ -203,5 +211,12 @@ export class LineWords {
     const offset = this.lineOffset + column - 1;
     const raw = this.raws?.[ref];
     return raw === undefined ? new SourceWord(text, this.line, column, offset) : new QuotedSourceWord(text, raw, this.line, column, offset);
+  }
+
+  /** Every word as an object (for the few `*` and `:` lines, and tests). */
+  words(): Word[] {
+    const words = new Array<Word>(this.length);
+    for (let k = 0; k < words.length; k++) words[k] = this.word(k);
+    return words;
   }
 }

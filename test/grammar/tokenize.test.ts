@@ -17,7 +17,7 @@ function linesOf(text: string): LineSyntax[] {
 function argv(line: string): Word[] {
   const [syntax] = linesOf(`${line}\n`);
   if (syntax?.kind !== 'command') throw new Error(`not a command line: ${line}`);
-  return syntax.words;
+  return syntax.words.words();
 }
 
 const texts = (line: string): string[] => argv(line).map((word) => word.text);
@@ -63,7 +63,7 @@ describe('argv words (xshared.c add_param_to_argv, iptables-format.md §4.1)', (
     const [syntax] = linesOf('-A INPUT "abc def\n');
     expect(syntax?.kind).toBe('command');
     if (syntax?.kind !== 'command') return;
-    expect(syntax.words.at(-1)?.text).toBe('abc def');
+    expect(syntax.words.text(syntax.words.length - 1)).toBe('abc def');
     expect(syntax.unterminatedQuote).toMatchObject({ line: 1, column: 10 });
   });
 });
