@@ -75,25 +75,32 @@ function findControl(text: string, start: number, end: number): number {
 }
 
 /**
- * The words of the line being lexed, written in place (text, column, text,
- * column, …) and copied out at the end of the line into an array of the exact
- * size, plus (index, raw) pairs for words written with quotes.
+ * The words of the line being lexed, written in place and copied out at the
+ * end of the line into arrays of the exact size: texts, columns (kept only
+ * when some word is not one blank after the previous one), and (index, raw)
+ * pairs for words written with quotes.
  */
-const lineCells: (string | number)[] = [];
-let lineCellCount = 0;
+const lineTexts: string[] = [];
+const lineColumns: number[] = [];
+let lineWordCount = 0;
+/** Every word so far starts one character after the end of the previous one. */
+let evenlySpaced = true;
 const quotedRaws: (number | string)[] = [];
 let quotedRawCount = 0;
 
 function takeLineWords(lineStart: number): LineWords {
-  const cells = lineCells.slice(0, lineCellCount);
+  const count = lineWordCount;
+  const texts = lineTexts.slice(0, count);
+  const columns = count === 0 ? 1 : evenlySpaced ? (lineColumns[0] as number) : lineColumns.slice(0, count);
   let raws: (string | undefined)[] | undefined;
   if (quotedRawCount > 0) {
-    raws = new Array<string | undefined>(lineCellCount >> 1);
+    raws = new Array<string | undefined>(count);
     for (let k = 0; k < quotedRawCount; k += 2) raws[quotedRaws[k] as number] = quotedRaws[k + 1] as string;
   }
-  lineCellCount = 0;
+  lineWordCount = 0;
   quotedRawCount = 0;
-  return new LineWords(lineStart, cells, raws);
+  evenlySpaced = true;
+  return new LineWords(lineStart, texts, columns, raws);
 }
 
 /** Offset after the line end that follows `contentEnd` (if any). */
@@ -155,7 +162,7 @@ const wordCache: (string | undefined)[] = new Array<string | undefined>(WORD_CAC
 /** Forgets the shared words, so a finished parse does not keep slices of its input alive. */
 export function clearWordCache(): void {
   wordCache.fill(undefined);
-  lineCells.fill(0);
+  lineTexts.fill('');
   quotedRaws.fill(0);
 }
 
@@ -197,11 +204,12 @@ function scanQuotedTail(text: string, wordStart: number, quoteAt: number, end: n
 /** `raw` is the source text at `start`. */
 function addWord(payload: LinePayload, text: string, raw: string, start: number, end: number, lineStart: number): void {
   if (raw !== text) {
-    quotedRaws[quotedRawCount++] = lineCellCount >> 1;
+    quotedRaws[quotedRawCount++] = lineWordCount;
     quotedRaws[quotedRawCount++] = raw;
   }
-  lineCells[lineCellCount++] = text;
-  lineCells[lineCellCount++] = start - lineStart + 1;
+  if (lineWordCount > 0 && start !== payload.lastWordEnd + 1) evenlySpaced = false;
+  lineTexts[lineWordCount] = text;
+  lineColumns[lineWordCount++] = start - lineStart + 1;
   payload.lastWordEnd = end;
 }
 

@@ -160,12 +160,15 @@ function shiftedSpan(span: Span, start: number, end: number): Span {
 export type WordRef = number | Word;
 
 /**
- * The words of one line, kept as their texts and columns (plus the raw text
- * of the few written with quotes), written by the lexer as it splits the
- * line; a Word object is made only when one is asked for. A rule has ~10
- * words: as objects they were half of what a parsed dump keeps alive, and
- * every live object costs a copy in each young generation garbage collection
- * it survives.
+ * The words of one line, kept as their texts (plus the raw text of the few
+ * written with quotes), written by the lexer as it splits the line; a Word
+ * object is made only when one is asked for. A rule has ~15 words: as objects
+ * they were half of what a parsed dump keeps alive, and every live object
+ * costs a copy in each young generation garbage collection it survives.
+ *
+ * Columns are stored only for a line whose words are not one blank apart
+ * (rare: iptables-save prints one space); otherwise the first column is
+ * enough and a word's column follows from the lengths of the words before it.
  */
 export class LineWords {
   /** 1-based line; 0 until the parser places the line (the lexer does not count lines). */
@@ -174,8 +177,9 @@ export class LineWords {
   constructor(
     /** Offset of the line's first character: in the lexed batch, then (once placed) in the input. */
     public lineOffset: number,
-    /** Text and column of each word, in turn. */
-    private readonly cells: readonly (string | number)[],
+    private readonly texts: readonly string[],
+    /** The column of each word, or the first word's column when each next word starts one blank after the previous one. */
+    private readonly columns: readonly number[] | number,
     /** Raw text by word index, only where it differs from the text. */
     private readonly raws: readonly (string | undefined)[] | undefined,
   ) {}
@@ -187,27 +191,27 @@ export class LineWords {
   }
 
   get length(): number {
-    return this.cells.length >> 1;
+    return this.texts.length;
   }
 
   text(ref: WordRef): string {
-    return typeof ref === 'number' ? (this.cells[2 * ref] as string) : ref.text;
+    return typeof ref === 'number' ? (this.texts[ref] as string) : ref.text;
   }
 
   raw(ref: WordRef): string {
-    return typeof ref === 'number' ? (this.raws?.[ref] ?? (this.cells[2 * ref] as string)) : ref.raw;
+    return typeof ref === 'number' ? (this.raws?.[ref] ?? (this.texts[ref] as string)) : ref.raw;
   }
 
   span(ref: WordRef): Span {
     if (typeof ref !== 'number') return ref.span;
-    const column = this.cells[2 * ref + 1] as number;
+    const column = this.column(ref);
     return wordSpan(this.line, column, column + this.raw(ref).length, this.lineOffset + column - 1);
   }
 
   word(ref: WordRef): Word {
     if (typeof ref !== 'number') return ref;
-    const text = this.cells[2 * ref] as string;
-    const column = this.cells[2 * ref + 1] as number;
+    const text = this.texts[ref] as string;
+    const column = this.column(ref);
     const offset = this.lineOffset + column - 1;
     const raw = this.raws?.[ref];
     return raw === undefined ? new SourceWord(text, this.line, column, offset) : new QuotedSourceWord(text, raw, this.line, column, offset);
@@ -218,5 +222,13 @@ export class LineWords {
     const words = new Array<Word>(this.length);
     for (let k = 0; k < words.length; k++) words[k] = this.word(k);
     return words;
+  }
+
+  private column(index: number): number {
+    const columns = this.columns;
+    if (typeof columns !== 'number') return columns[index] as number;
+    let column = columns;
+    for (let k = 0; k < index; k++) column += this.raw(k).length + 1;
+    return column;
   }
 }
