@@ -7,9 +7,10 @@
  *   Word object is made when a field is read.
  * - `span` is computed from the words when read (few spans are ever read:
  *   diagnostics, fixes); each read gives a fresh Span the caller may change.
- * - An option keeps its single value (the common case) as a reference, and a
- *   match or target without options keeps no array: `values` builds its
- *   array when read, `options` gives the kept array or a new empty one.
+ * - An option keeps its single value, and a match or target its single
+ *   option (the common cases), without an array: `values` and `options`
+ *   build their array when read unless two or more items are kept.
+ * - `kind` is on each class's prototype, not on every node.
  * `toJSON()` gives the plain shape (the fields in the order the AST has
  * always had), since getters are not own properties.
  */
@@ -32,6 +33,11 @@ import type {
   Word,
 } from './ast.js';
 import { spanAfter, spanFrom, type LineWords, type WordRef } from './words.js';
+
+/** Sets the `kind` every node of a class shares on the class's prototype. */
+function kindOnPrototype(nodeClass: abstract new (...args: never[]) => { readonly kind: string }, kind: string): void {
+  Object.defineProperty(nodeClass.prototype, 'kind', { value: kind });
+}
 
 /** A Span over one line, kept as numbers until it is read. */
 export interface LinePosition {
@@ -56,11 +62,6 @@ function lastValue(values: ValueRefs): WordRef | undefined {
 
 function optionalWord(words: LineWords, ref: WordRef | undefined): Word | undefined {
   return ref === undefined ? undefined : words.word(ref);
-}
-
-/** An array as the AST shows it, from a list that stays undefined until it has an item. */
-function listOf<T>(items: T[] | undefined): T[] {
-  return items ?? [];
 }
 
 /** What base and extension options share: the span runs from a prefix `!` (or the option) to the last value. */
@@ -94,7 +95,7 @@ abstract class OptionNode {
 }
 
 export class BaseOptionNode extends OptionNode implements BaseOption {
-  readonly kind = 'base';
+  declare readonly kind: 'base';
 
   constructor(
     words: LineWords,
@@ -115,9 +116,10 @@ export class BaseOptionNode extends OptionNode implements BaseOption {
     return json;
   }
 }
+kindOnPrototype(BaseOptionNode, 'base');
 
 export class ExtensionOptionNode extends OptionNode implements ExtensionOption {
-  readonly kind = 'ext-option';
+  declare readonly kind: 'ext-option';
 
   constructor(
     words: LineWords,
@@ -138,10 +140,12 @@ export class ExtensionOptionNode extends OptionNode implements ExtensionOption {
     return json;
   }
 }
+kindOnPrototype(ExtensionOptionNode, 'ext-option');
 
 /** What a match and a target share: options added one by one, and the legacy `[unsupported revision]` note. */
 abstract class ExtensionNode {
-  protected optionList: ExtensionOption[] | undefined;
+  /** No option, one (the common case, kept without an array), or an array of two or more. */
+  private optionList: ExtensionOption | ExtensionOption[] | undefined;
   /** The `revision]` word of a legacy `[unsupported revision]` note. */
   protected revisionEnd: WordRef | undefined;
 
@@ -154,16 +158,31 @@ abstract class ExtensionNode {
   }
 
   get options(): ExtensionOption[] {
-    return listOf(this.optionList);
+    const list = this.optionList;
+    if (list === undefined) return [];
+    return Array.isArray(list) ? list : [list];
   }
 
   addOption(option: ExtensionOption): void {
-    (this.optionList ??= []).push(option);
+    const list = this.optionList;
+    if (list === undefined) this.optionList = option;
+    else if (Array.isArray(list)) list.push(option);
+    else this.optionList = [list, option];
   }
 
   /** Drops the spare capacity `push` left: the node lives as long as the dump. */
   trim(): void {
-    if (this.optionList !== undefined) this.optionList = this.optionList.slice();
+    if (Array.isArray(this.optionList)) this.optionList = this.optionList.slice();
+  }
+
+  protected firstOption(): ExtensionOption | undefined {
+    const list = this.optionList;
+    return Array.isArray(list) ? list[0] : list;
+  }
+
+  protected lastOption(): ExtensionOption | undefined {
+    const list = this.optionList;
+    return Array.isArray(list) ? list[list.length - 1] : list;
   }
 }
 
@@ -172,7 +191,7 @@ abstract class ExtensionNode {
  * `matchWord`: it starts at its first option, or at the protocol word).
  */
 export class MatchNode extends ExtensionNode implements MatchSpec {
-  readonly kind = 'match';
+  declare readonly kind: 'match';
 
   constructor(
     private readonly words: LineWords,
@@ -192,10 +211,9 @@ export class MatchNode extends ExtensionNode implements MatchSpec {
   }
 
   get span(): Span {
-    const options = this.optionList ?? [];
-    const first = options[0];
+    const first = this.firstOption();
     const start = this.matchRef !== undefined ? this.words.span(this.matchRef) : (first?.span ?? this.words.span(this.nameRef));
-    const last = options[options.length - 1];
+    const last = this.lastOption();
     return spanFrom(start, last?.span ?? this.words.span(this.revisionEnd ?? this.nameRef));
   }
 
@@ -208,9 +226,10 @@ export class MatchNode extends ExtensionNode implements MatchSpec {
     return json;
   }
 }
+kindOnPrototype(MatchNode, 'match');
 
 export class TargetNode extends ExtensionNode implements TargetSpec {
-  readonly kind = 'target';
+  declare readonly kind: 'target';
 
   constructor(
     private readonly words: LineWords,
@@ -231,7 +250,7 @@ export class TargetNode extends ExtensionNode implements TargetSpec {
   }
 
   get span(): Span {
-    const last = this.optionList?.[this.optionList.length - 1];
+    const last = this.lastOption();
     return spanFrom(this.words.span(this.jumpRef), last?.span ?? this.words.span(this.revisionEnd ?? this.nameRef));
   }
 
@@ -241,6 +260,7 @@ export class TargetNode extends ExtensionNode implements TargetSpec {
     return json;
   }
 }
+kindOnPrototype(TargetNode, 'target');
 
 export class RuleSpecNode implements RuleSpec {
   constructor(
@@ -274,14 +294,13 @@ export interface CommandFields {
 
 /** A command line; its span is the whole line, kept as three numbers. */
 export class CommandNode implements CommandLine {
-  readonly kind = 'command';
+  declare readonly kind: 'command';
   counters: Counters | undefined;
   familyOnly: Family | undefined;
   rule: RuleSpec | undefined;
   private readonly chainRef: WordRef | undefined;
   private readonly ruleNumberRef: WordRef | undefined;
   private readonly argumentRef: WordRef | undefined;
-  private readonly offset: number;
   private readonly length: number;
 
   constructor(
@@ -298,7 +317,6 @@ export class CommandNode implements CommandLine {
     this.chainRef = fields.chain;
     this.ruleNumberRef = fields.ruleNumber;
     this.argumentRef = fields.argument;
-    this.offset = position.offset;
     this.length = position.length;
   }
 
@@ -323,7 +341,7 @@ export class CommandNode implements CommandLine {
   }
 
   get span(): Span {
-    return { line: this.line, column: 1, endLine: this.line, endColumn: this.length + 1, offset: this.offset };
+    return { line: this.line, column: 1, endLine: this.line, endColumn: this.length + 1, offset: this.words.lineOffset };
   }
 
   toJSON(): CommandLine {
@@ -337,6 +355,7 @@ export class CommandNode implements CommandLine {
     return json;
   }
 }
+kindOnPrototype(CommandNode, 'command');
 
 /** `[packets:bytes]`; the span is kept as numbers. */
 export class CountersNode implements Counters {
@@ -367,7 +386,7 @@ export class CountersNode implements Counters {
 
 /** `:NAME POLICY [p:b]`; its span is the whole line, kept as numbers. */
 export class ChainNode implements ChainDeclaration {
-  readonly kind = 'chain';
+  declare readonly kind: 'chain';
   counters: Counters | undefined;
   trailing: string | undefined;
   private readonly line: number;
@@ -395,3 +414,4 @@ export class ChainNode implements ChainDeclaration {
     return json;
   }
 }
+kindOnPrototype(ChainNode, 'chain');
