@@ -48,7 +48,7 @@ import { EXTENSIONS } from './extensions-data.js';
 import { findMatch, findTarget, implicitProtocolMatch, optionNames, type ExtensionInfo } from './extensions.js';
 import { closestNames } from './suggest.js';
 import { BaseOptionNode, CommandNode, ExtensionOptionNode, MatchNode, RuleSpecNode, TargetNode, type LinePosition, type ValueRefs } from './nodes.js';
-import { sliceWord, spanAfter, spanFrom, wordAt, type LineWords, type WordRef } from './words.js';
+import { LineWords, sliceWord, spanAfter, spanFrom, wordAt, type WordRef } from './words.js';
 
 export interface CommandWords {
   words: LineWords;
@@ -65,8 +65,11 @@ export interface CommandReading {
   errors: ParseError[];
 }
 
+let sharedReader: CommandLineReader | undefined;
+
 export function readCommandLine(input: CommandWords): CommandReading {
-  return new CommandLineReader(input).read();
+  sharedReader ??= new CommandLineReader();
+  return sharedReader.read(input);
 }
 
 interface LoadedExtension {
@@ -90,16 +93,24 @@ const RULE_RANGE = /^[0-9]+(?::[0-9]+)?$/;
 const COUNTER = /^[0-9]+$/;
 const INT_MAX = 2147483647;
 
+/** What the reader holds between lines. */
+const NO_INPUT: CommandWords = { words: new LineWords(0, [], 1, undefined), counters: undefined, position: { line: 0, offset: 0, length: 0 }, trailingBlank: false };
+
 /**
  * Words are handled as WordRefs: the index of one of the line's words, or a
  * Word made for a piece of one (`-s1.2.3.4`, `--dport=22`, a letter of `-4f`).
  * A Word object for a line word is made only where one is needed (errors).
+ *
+ * One reader reads every line: its state is reset per line, and its lists of
+ * parts and loaded extensions are reused (filled up to a count), so that an
+ * ordinary line allocates nothing but the nodes it returns.
  */
 class CommandLineReader {
-  private readonly words: LineWords;
+  private input: CommandWords = NO_INPUT;
+  private words: LineWords = NO_INPUT.words;
   private next = 0;
   private bang: WordRef | undefined;
-  private readonly errors: ParseError[] = [];
+  private errors: ParseError[] = [];
 
   private commandName: CommandName | undefined;
   private commandWord: WordRef | undefined;
@@ -108,17 +119,31 @@ class CommandLineReader {
   private argument: WordRef | undefined;
   private familyOnly: Family | undefined;
   private readonly parts: RulePart[] = [];
+  private partCount = 0;
   private readonly loaded: LoadedExtension[] = [];
+  private loadedCount = 0;
 
   private target: TargetSpec | undefined;
   private protocol: WordRef | undefined;
   private protocolMatchTried = false;
 
-  constructor(private readonly input: CommandWords) {
+  read(input: CommandWords): CommandReading {
+    this.input = input;
     this.words = input.words;
-  }
-
-  read(): CommandReading {
+    this.next = 0;
+    this.bang = undefined;
+    this.errors = [];
+    this.commandName = undefined;
+    this.commandWord = undefined;
+    this.chain = undefined;
+    this.ruleNumber = undefined;
+    this.argument = undefined;
+    this.familyOnly = undefined;
+    this.partCount = 0;
+    this.loadedCount = 0;
+    this.target = undefined;
+    this.protocol = undefined;
+    this.protocolMatchTried = false;
     try {
       const count = this.words.length;
       while (this.next < count) this.readWord(this.next++);
@@ -241,7 +266,7 @@ class CommandLineReader {
       this.applyBase(base, index, undefined);
       return true;
     }
-    for (let k = this.loaded.length - 1; k >= 0; k--) {
+    for (let k = this.loadedCount - 1; k >= 0; k--) {
       const extension = this.loaded[k] as LoadedExtension;
       const option = extension.info?.optionsByFlag.get(text);
       if (option !== undefined) {
@@ -256,7 +281,7 @@ class CommandLineReader {
   private resolveLong(name: string): Resolution {
     const base = BASE_BY_LONG.get(name);
     if (base !== undefined) return { kind: 'base', spec: base };
-    for (let k = this.loaded.length - 1; k >= 0; k--) {
+    for (let k = this.loadedCount - 1; k >= 0; k--) {
       const extension = this.loaded[k] as LoadedExtension;
       const option = extension.info?.optionsByName.get(name);
       if (option !== undefined) return { kind: 'extension', extension, option };
@@ -268,7 +293,7 @@ class CommandLineReader {
       const longName = spec.long.find((candidate) => candidate.startsWith(name));
       if (longName !== undefined && !found.has(spec)) found.set(spec, { resolution: { kind: 'base', spec }, name: longName });
     }
-    for (let k = this.loaded.length - 1; k >= 0; k--) {
+    for (let k = this.loadedCount - 1; k >= 0; k--) {
       const extension = this.loaded[k] as LoadedExtension;
       for (const [optionName, option] of extension.info?.optionsByName ?? []) {
         if (!optionName.startsWith(name) || found.has(option)) continue;
@@ -291,13 +316,13 @@ class CommandLineReader {
       return false;
     }
     const match = new MatchNode(this.words, wordAt(info.def.name, this.words.raw(this.protocol), this.span(this.protocol)), undefined, true);
-    this.parts.push(match);
-    this.loaded.push({ part: match, info });
+    this.addPart(match);
+    this.addLoaded({ part: match, info });
     return true;
   }
 
   private newestOpaqueExtension(): LoadedExtension | undefined {
-    for (let k = this.loaded.length - 1; k >= 0; k--) {
+    for (let k = this.loadedCount - 1; k >= 0; k--) {
       const extension = this.loaded[k] as LoadedExtension;
       if (extension.info === undefined) return extension;
     }
@@ -305,7 +330,7 @@ class CommandLineReader {
   }
 
   private failUnknownLongOption(name: string, optionWord: WordRef): never {
-    const known = this.loaded.filter((extension) => extension.info !== undefined);
+    const known = this.loaded.slice(0, this.loadedCount).filter((extension) => extension.info !== undefined);
     const candidates = [...BASE_BY_LONG.keys(), ...known.flatMap((extension) => optionNames(extension.info as ExtensionInfo))];
     const close = closestNames(name, candidates).map((n) => `--${n}`);
     const owners = EXTENSIONS.filter((def) => def.options.some((option) => option.name === name || option.aliases?.includes(name)));
@@ -457,7 +482,8 @@ class CommandLineReader {
 
   /** `set_option()`: "multiple -s flags not allowed". Call before adding the option to `parts`. */
   private noteBaseOption(name: BaseOptionName, optionWord: WordRef): void {
-    for (const part of this.parts) {
+    for (let k = 0; k < this.partCount; k++) {
+      const part = this.parts[k] as RulePart;
       if (part.kind !== 'base' || part.name !== name) continue;
       const text = this.text(optionWord);
       this.report(
@@ -483,7 +509,7 @@ class CommandLineReader {
       this.fail('syntax/missing-argument', `\`${this.text(optionWord)}\` needs a value`, spanAfter(this.span(optionWord)), `a value after \`${shortFormOf(spec)}\``);
     }
     this.noteBaseOption(name, optionWord);
-    this.parts.push(new BaseOptionNode(this.words, name, negation, optionWord, value, bangWord, bang));
+    this.addPart(new BaseOptionNode(this.words, name, negation, optionWord, value, bangWord, bang));
     if (name === 'protocol') {
       this.protocol = value;
       this.protocolMatchTried = false;
@@ -494,7 +520,7 @@ class CommandLineReader {
     if (attached !== undefined) this.failAttachedToFlag(optionWord, attached);
     const bang = this.takeBang();
     this.noteBaseOption(name, optionWord);
-    this.parts.push(new BaseOptionNode(this.words, name, bang !== undefined ? 'prefix' : 'none', optionWord, undefined, bang, bang));
+    this.addPart(new BaseOptionNode(this.words, name, bang !== undefined ? 'prefix' : 'none', optionWord, undefined, bang, bang));
   }
 
   /** `-c P B` or `-c P,B` (`do_parse()` case 'c'). */
@@ -517,7 +543,7 @@ class CommandLineReader {
       this.report('syntax/bad-counters', `\`${option}\` counters must be numbers: \`${texts.join(' ')}\``, spanFrom(this.span(packets), this.span(bytes ?? packets)), 'PACKETS BYTES');
     }
     this.noteBaseOption('set-counters', optionWord);
-    this.parts.push(new BaseOptionNode(this.words, 'set-counters', 'none', optionWord, bytes === undefined ? packets : [packets, bytes], undefined, undefined));
+    this.addPart(new BaseOptionNode(this.words, 'set-counters', 'none', optionWord, bytes === undefined ? packets : [packets, bytes], undefined, undefined));
   }
 
   private applyFamily(family: Family, optionWord: WordRef, attached: Word | undefined): void {
@@ -542,8 +568,8 @@ class CommandLineReader {
     const info = findMatch(this.text(name));
     const match = new MatchNode(this.words, name, optionWord, info !== undefined);
     if (this.takeUnsupportedRevision()) match.markUnsupportedRevision(this.next - 1);
-    this.parts.push(match);
-    this.loaded.push({ part: match, info });
+    this.addPart(match);
+    this.addLoaded({ part: match, info });
   }
 
   private applyTarget(via: 'jump' | 'goto', jumpWord: WordRef, attached: Word | undefined): void {
@@ -560,8 +586,8 @@ class CommandLineReader {
     const target = new TargetNode(this.words, via, jumpWord, name, info !== undefined);
     if (this.takeUnsupportedRevision()) target.markUnsupportedRevision(this.next - 1);
     this.target = target;
-    this.parts.push(target);
-    if (via === 'jump') this.loaded.push({ part: target, info });
+    this.addPart(target);
+    if (via === 'jump') this.addLoaded({ part: target, info });
   }
 
   /** Legacy iptables-save prints ` [unsupported revision]` after `-m NAME`/`-j NAME` (`print_match_save()`). */
@@ -643,7 +669,7 @@ class CommandLineReader {
       );
     }
     let rule: RuleSpec | undefined;
-    if (RULE_COMMANDS.has(name) || this.parts.length > 0) {
+    if (RULE_COMMANDS.has(name) || this.partCount > 0) {
       rule = this.ruleSpec(word);
       if (!RULE_COMMANDS.has(name)) this.checkOptionsAllowed(name, word);
     }
@@ -660,7 +686,8 @@ class CommandLineReader {
 
   /** Only rule commands take a rule specification; `-P` also takes `-c` (`options_v_commands[]`). */
   private checkOptionsAllowed(name: CommandName, commandWord: WordRef): void {
-    for (const part of this.parts) {
+    for (let k = 0; k < this.partCount; k++) {
+      const part = this.parts[k] as RulePart;
       if (name === 'policy' && part.kind === 'base' && part.name === 'set-counters') continue;
       const word = part.kind === 'base' ? part.optionWord : part.kind === 'match' ? (part.matchWord ?? part.name) : part.jumpWord;
       this.report('syntax/option-not-allowed', `\`${word.text}\` cannot be used with \`${this.text(commandWord)}\``, word.span);
@@ -669,7 +696,22 @@ class CommandLineReader {
 
   private ruleSpec(commandWord: WordRef): RuleSpec {
     const anchor = this.ruleNumber ?? this.argument ?? this.chain ?? commandWord;
-    return new RuleSpecNode(trimmed(this.parts), this.words, anchor);
+    return new RuleSpecNode(this.finishedParts(), this.words, anchor);
+  }
+
+  private addPart(part: RulePart): void {
+    this.parts[this.partCount++] = part;
+  }
+
+  private addLoaded(extension: LoadedExtension): void {
+    this.loaded[this.loadedCount++] = extension;
+  }
+
+  /** The parts in an array of their own, of the exact size (the node keeps it as long as the dump). */
+  private finishedParts(): RulePart[] {
+    const parts = this.parts.slice(0, this.partCount);
+    for (const part of parts) if (part.kind !== 'base') (part as MatchNode | TargetNode).trim();
+    return parts;
   }
 
   private lineSpan(): Span {
@@ -690,15 +732,6 @@ class CommandLineReader {
     this.report(code, message, span, expected);
     throw STOP_READING;
   }
-}
-
-/**
- * An array filled by push() keeps 16 or more spare slots for as long as it
- * lives: a copy has exactly the size it needs.
- */
-function trimmed(parts: RulePart[]): RulePart[] {
-  for (const part of parts) if (part.kind !== 'base') (part as MatchNode | TargetNode).trim();
-  return parts.slice();
 }
 
 /** The line words `first … end - 1` as an option keeps its values. */
