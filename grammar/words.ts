@@ -6,13 +6,11 @@
 import type { Span, Word } from './ast.js';
 
 /**
- * Words of the input as the lexer finds them. A dump has ~10 words per rule
- * and few of their spans are ever read (diagnostics, fixes), so a word keeps
- * its position as numbers and `span` builds a Span when asked (each read
- * gives a fresh Span the caller may keep or change). The end column follows
- * from the length of the raw text, and `raw` is not stored when it equals
- * `text` (nearly always): a word is one small object, which is most of what a
- * big dump keeps in memory.
+ * A word of the input, as LineWords gives it when asked. Few spans are ever
+ * read (diagnostics, fixes), so a word keeps its position as numbers and
+ * `span` builds a Span when asked (each read gives a fresh Span the caller may
+ * keep or change). The end column follows from the length of the raw text,
+ * and `raw` is not stored when it equals `text` (nearly always).
  */
 export class SourceWord implements Word {
   constructor(
@@ -83,9 +81,6 @@ class PlacedWord implements Word {
     return { text: this.text, raw: this.raw, span: this.span };
   }
 }
-
-/** A word as the lexer finds it: `raw` spans `[column, column + raw.length)` of its line. */
-export type LexedWord = SourceWord | QuotedSourceWord;
 
 function wordSpan(line: number, column: number, endColumn: number, offset: number): Span {
   return { line, column, endLine: line, endColumn, offset };
