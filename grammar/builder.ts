@@ -234,7 +234,7 @@ export class DumpBuilder {
       );
       return this.pushInvalid(syntax, lineSpan(syntax));
     }
-    if (syntax.words.length === 1 && syntax.words[0]?.text === 'COMMIT' && counters === undefined) {
+    if (syntax.words.length === 1 && syntax.words.text(0) === 'COMMIT' && counters === undefined) {
       this.error('syntax/commit-trailing-blank', '`COMMIT` followed by blanks: iptables-restore only recognises a line that is exactly `COMMIT`', lineSpan(syntax), 'COMMIT');
       this.pushInvalid(syntax, lineSpan(syntax));
       this.closeTable();
@@ -291,11 +291,12 @@ export class DumpBuilder {
       );
       if (words.length > UNREAD_WORDS) return false;
     }
-    for (const word of words) {
-      if (word.text.length * 3 < MAX_WORD_BYTES) continue;
-      const bytes = Buffer.byteLength(word.text);
+    for (let k = 0; k < words.length; k++) {
+      const text = words.text(k);
+      if (text.length * 3 < MAX_WORD_BYTES) continue;
+      const bytes = Buffer.byteLength(text);
       if (bytes >= MAX_WORD_BYTES) {
-        this.error('syntax/word-too-long', `a word of ${bytes} bytes: iptables-restore refuses words of ${MAX_WORD_BYTES} bytes or more ("Parameter too long!")`, word.span, `under ${MAX_WORD_BYTES} bytes`);
+        this.error('syntax/word-too-long', `a word of ${bytes} bytes: iptables-restore refuses words of ${MAX_WORD_BYTES} bytes or more ("Parameter too long!")`, words.span(k), `under ${MAX_WORD_BYTES} bytes`);
       }
     }
     return true;

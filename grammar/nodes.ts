@@ -7,9 +7,10 @@
  *   Word object is made when a field is read.
  * - `span` is computed from the words when read (few spans are ever read:
  *   diagnostics, fixes); each read gives a fresh Span the caller may change.
- * - An option keeps its single value (the common case) as a reference, and a
- *   match or target without options keeps no array: `values` builds its
- *   array when read, `options` gives the kept array or a new empty one.
+ * - An option keeps its single value, and a match or target its single
+ *   option (the common cases), without an array: `values` and `options`
+ *   build their array when read unless two or more items are kept.
+ * - `kind` is on each class's prototype, not on every node.
  * `toJSON()` gives the plain shape (the fields in the order the AST has
  * always had), since getters are not own properties.
  */
@@ -33,6 +34,11 @@ import type {
 } from './ast.js';
 import { spanAfter, spanFrom, type LineWords, type WordRef } from './words.js';
 
+/** Sets the `kind` every node of a class shares on the class's prototype. */
+function kindOnPrototype(nodeClass: abstract new (...args: never[]) => { readonly kind: string }, kind: string): void {
+  Object.defineProperty(nodeClass.prototype, 'kind', { value: kind });
+}
+
 /** A Span over one line, kept as numbers until it is read. */
 export interface LinePosition {
   line: number;
@@ -42,13 +48,8 @@ export interface LinePosition {
   length: number;
 }
 
-/** No value, one value (nearly always), or an array of two or more. */
-type ValueRefs = WordRef | WordRef[] | undefined;
-
-function compactValues(values: readonly WordRef[]): ValueRefs {
-  if (values.length === 0) return undefined;
-  return values.length === 1 ? values[0] : values.slice();
-}
+/** The values of an option: none, one (nearly always), or an array of two or more. */
+export type ValueRefs = WordRef | WordRef[] | undefined;
 
 function expandValues(words: LineWords, values: ValueRefs): Word[] {
   if (values === undefined) return [];
@@ -63,38 +64,18 @@ function optionalWord(words: LineWords, ref: WordRef | undefined): Word | undefi
   return ref === undefined ? undefined : words.word(ref);
 }
 
-/** An array as the AST shows it, from a list that stays undefined until it has an item. */
-function listOf<T>(items: T[] | undefined): T[] {
-  return items ?? [];
-}
-
-/** The words of an option as the reader found them. */
-export interface OptionRefs {
-  option: WordRef;
-  values: readonly WordRef[];
-  /** The `!` that negates the option (before or after it), if any. */
-  bang: WordRef | undefined;
-  /** A `!` written before the option: the option starts there. */
-  prefixBang: WordRef | undefined;
-}
-
 /** What base and extension options share: the span runs from a prefix `!` (or the option) to the last value. */
 abstract class OptionNode {
-  private readonly option: WordRef;
-  private readonly valueRefs: ValueRefs;
-  private readonly bang: WordRef | undefined;
-  private readonly prefixBang: WordRef | undefined;
-
   constructor(
     private readonly words: LineWords,
     public negation: Negation,
-    refs: OptionRefs,
-  ) {
-    this.option = refs.option;
-    this.valueRefs = compactValues(refs.values);
-    this.bang = refs.bang;
-    this.prefixBang = refs.prefixBang;
-  }
+    private readonly option: WordRef,
+    private readonly valueRefs: ValueRefs,
+    /** The `!` that negates the option (before or after it), if any. */
+    private readonly bang: WordRef | undefined,
+    /** A `!` written before the option: the option starts there. */
+    private readonly prefixBang: WordRef | undefined,
+  ) {}
 
   get optionWord(): Word {
     return this.words.word(this.option);
@@ -105,20 +86,27 @@ abstract class OptionNode {
   }
 
   get bangSpan(): Span | undefined {
-    return optionalWord(this.words, this.bang)?.span;
+    return this.bang === undefined ? undefined : this.words.span(this.bang);
   }
 
   get span(): Span {
-    const start = this.words.word(this.prefixBang ?? this.option);
-    return spanFrom(start.span, this.words.word(lastValue(this.valueRefs) ?? this.option).span);
+    return spanFrom(this.words.span(this.prefixBang ?? this.option), this.words.span(lastValue(this.valueRefs) ?? this.option));
   }
 }
 
 export class BaseOptionNode extends OptionNode implements BaseOption {
-  readonly kind = 'base';
+  declare readonly kind: 'base';
 
-  constructor(words: LineWords, public name: BaseOptionName, negation: Negation, refs: OptionRefs) {
-    super(words, negation, refs);
+  constructor(
+    words: LineWords,
+    public name: BaseOptionName,
+    negation: Negation,
+    option: WordRef,
+    values: ValueRefs,
+    bang: WordRef | undefined,
+    prefixBang: WordRef | undefined,
+  ) {
+    super(words, negation, option, values, bang, prefixBang);
   }
 
   toJSON(): BaseOption {
@@ -128,12 +116,21 @@ export class BaseOptionNode extends OptionNode implements BaseOption {
     return json;
   }
 }
+kindOnPrototype(BaseOptionNode, 'base');
 
 export class ExtensionOptionNode extends OptionNode implements ExtensionOption {
-  readonly kind = 'ext-option';
+  declare readonly kind: 'ext-option';
 
-  constructor(words: LineWords, public name: string, negation: Negation, refs: OptionRefs) {
-    super(words, negation, refs);
+  constructor(
+    words: LineWords,
+    public name: string,
+    negation: Negation,
+    option: WordRef,
+    values: ValueRefs,
+    bang: WordRef | undefined,
+    prefixBang: WordRef | undefined,
+  ) {
+    super(words, negation, option, values, bang, prefixBang);
   }
 
   toJSON(): ExtensionOption {
@@ -143,10 +140,12 @@ export class ExtensionOptionNode extends OptionNode implements ExtensionOption {
     return json;
   }
 }
+kindOnPrototype(ExtensionOptionNode, 'ext-option');
 
 /** What a match and a target share: options added one by one, and the legacy `[unsupported revision]` note. */
 abstract class ExtensionNode {
-  protected optionList: ExtensionOption[] | undefined;
+  /** No option, one (the common case, kept without an array), or an array of two or more. */
+  private optionList: ExtensionOption | ExtensionOption[] | undefined;
   /** The `revision]` word of a legacy `[unsupported revision]` note. */
   protected revisionEnd: WordRef | undefined;
 
@@ -159,16 +158,31 @@ abstract class ExtensionNode {
   }
 
   get options(): ExtensionOption[] {
-    return listOf(this.optionList);
+    const list = this.optionList;
+    if (list === undefined) return [];
+    return Array.isArray(list) ? list : [list];
   }
 
   addOption(option: ExtensionOption): void {
-    (this.optionList ??= []).push(option);
+    const list = this.optionList;
+    if (list === undefined) this.optionList = option;
+    else if (Array.isArray(list)) list.push(option);
+    else this.optionList = [list, option];
   }
 
   /** Drops the spare capacity `push` left: the node lives as long as the dump. */
   trim(): void {
-    if (this.optionList !== undefined) this.optionList = this.optionList.slice();
+    if (Array.isArray(this.optionList)) this.optionList = this.optionList.slice();
+  }
+
+  protected firstOption(): ExtensionOption | undefined {
+    const list = this.optionList;
+    return Array.isArray(list) ? list[0] : list;
+  }
+
+  protected lastOption(): ExtensionOption | undefined {
+    const list = this.optionList;
+    return Array.isArray(list) ? list[list.length - 1] : list;
   }
 }
 
@@ -177,7 +191,7 @@ abstract class ExtensionNode {
  * `matchWord`: it starts at its first option, or at the protocol word).
  */
 export class MatchNode extends ExtensionNode implements MatchSpec {
-  readonly kind = 'match';
+  declare readonly kind: 'match';
 
   constructor(
     private readonly words: LineWords,
@@ -197,11 +211,10 @@ export class MatchNode extends ExtensionNode implements MatchSpec {
   }
 
   get span(): Span {
-    const options = this.optionList ?? [];
-    const first = options[0];
-    const start = this.matchWord?.span ?? first?.span ?? this.name.span;
-    const last = options[options.length - 1];
-    return spanFrom(start, last?.span ?? this.words.word(this.revisionEnd ?? this.nameRef).span);
+    const first = this.firstOption();
+    const start = this.matchRef !== undefined ? this.words.span(this.matchRef) : (first?.span ?? this.words.span(this.nameRef));
+    const last = this.lastOption();
+    return spanFrom(start, last?.span ?? this.words.span(this.revisionEnd ?? this.nameRef));
   }
 
   toJSON(): MatchSpec {
@@ -213,9 +226,10 @@ export class MatchNode extends ExtensionNode implements MatchSpec {
     return json;
   }
 }
+kindOnPrototype(MatchNode, 'match');
 
 export class TargetNode extends ExtensionNode implements TargetSpec {
-  readonly kind = 'target';
+  declare readonly kind: 'target';
 
   constructor(
     private readonly words: LineWords,
@@ -236,8 +250,8 @@ export class TargetNode extends ExtensionNode implements TargetSpec {
   }
 
   get span(): Span {
-    const last = this.optionList?.[this.optionList.length - 1];
-    return spanFrom(this.jumpWord.span, last?.span ?? this.words.word(this.revisionEnd ?? this.nameRef).span);
+    const last = this.lastOption();
+    return spanFrom(this.words.span(this.jumpRef), last?.span ?? this.words.span(this.revisionEnd ?? this.nameRef));
   }
 
   toJSON(): TargetSpec {
@@ -246,6 +260,7 @@ export class TargetNode extends ExtensionNode implements TargetSpec {
     return json;
   }
 }
+kindOnPrototype(TargetNode, 'target');
 
 export class RuleSpecNode implements RuleSpec {
   constructor(
@@ -258,7 +273,7 @@ export class RuleSpecNode implements RuleSpec {
   get span(): Span {
     const first = this.parts[0];
     const last = this.parts[this.parts.length - 1];
-    if (first === undefined || last === undefined) return spanAfter(this.words.word(this.anchor).span);
+    if (first === undefined || last === undefined) return spanAfter(this.words.span(this.anchor));
     return spanFrom(first.span, last.span);
   }
 
@@ -279,14 +294,13 @@ export interface CommandFields {
 
 /** A command line; its span is the whole line, kept as three numbers. */
 export class CommandNode implements CommandLine {
-  readonly kind = 'command';
+  declare readonly kind: 'command';
   counters: Counters | undefined;
   familyOnly: Family | undefined;
   rule: RuleSpec | undefined;
   private readonly chainRef: WordRef | undefined;
   private readonly ruleNumberRef: WordRef | undefined;
   private readonly argumentRef: WordRef | undefined;
-  private readonly offset: number;
   private readonly length: number;
 
   constructor(
@@ -303,7 +317,6 @@ export class CommandNode implements CommandLine {
     this.chainRef = fields.chain;
     this.ruleNumberRef = fields.ruleNumber;
     this.argumentRef = fields.argument;
-    this.offset = position.offset;
     this.length = position.length;
   }
 
@@ -328,7 +341,7 @@ export class CommandNode implements CommandLine {
   }
 
   get span(): Span {
-    return { line: this.line, column: 1, endLine: this.line, endColumn: this.length + 1, offset: this.offset };
+    return { line: this.line, column: 1, endLine: this.line, endColumn: this.length + 1, offset: this.words.lineOffset };
   }
 
   toJSON(): CommandLine {
@@ -342,6 +355,7 @@ export class CommandNode implements CommandLine {
     return json;
   }
 }
+kindOnPrototype(CommandNode, 'command');
 
 /** `[packets:bytes]`; the span is kept as numbers. */
 export class CountersNode implements Counters {
@@ -372,7 +386,7 @@ export class CountersNode implements Counters {
 
 /** `:NAME POLICY [p:b]`; its span is the whole line, kept as numbers. */
 export class ChainNode implements ChainDeclaration {
-  readonly kind = 'chain';
+  declare readonly kind: 'chain';
   counters: Counters | undefined;
   trailing: string | undefined;
   private readonly line: number;
@@ -400,3 +414,4 @@ export class ChainNode implements ChainDeclaration {
     return json;
   }
 }
+kindOnPrototype(ChainNode, 'chain');

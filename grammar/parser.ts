@@ -15,7 +15,7 @@
  */
 import { EmbeddedActionsParser, type IToken, type TokenType } from './chevrotain.js';
 import type { Span, Word } from './ast.js';
-import type { LexedWord } from './words.js';
+import { LineWords, type SourceWord } from './words.js';
 import { ALL_TOKENS, ChainLine, CommandLine, CommentLine, CommitLine, EmptyLine, TableLine, type LinePayload } from './tokens.js';
 
 /** Where a line is, in the text handed to the parser (one batch of lines). */
@@ -65,7 +65,7 @@ export interface CommandLineSyntax extends LineSyntaxBase {
   kind: 'command';
   /** The `[p:b]` text in column 1, as a word. */
   counters?: Word;
-  words: LexedWord[];
+  words: LineWords;
   /** Position of a `"` that is never closed (xtables would swallow the rest of the line). */
   unterminatedQuote?: Span;
   /** Offset (batch-relative) just after the last word. */
@@ -136,10 +136,13 @@ class LineParser extends EmbeddedActionsParser {
     if (payload.controlAt >= 0) syntax.control = this.pointSpan(payload.controlAt, number, line.start);
     if (syntax.kind !== 'table-header' && syntax.kind !== 'chain' && syntax.kind !== 'command') return syntax;
     const base = this.source.baseOffset;
-    const words = payload.words;
-    for (let k = 0; k < words.length; k++) placeWord(words[k] as LexedWord, number, base);
+    const words = payload.words ?? new LineWords(line.start, [], 1, undefined);
+    words.place(number, base);
+    if (syntax.kind !== 'command') {
+      syntax.words = words.words();
+      return syntax;
+    }
     syntax.words = words;
-    if (syntax.kind !== 'command') return syntax;
     syntax.lastWordEnd = payload.lastWordEnd;
     if (payload.counters !== undefined) {
       placeWord(payload.counters, number, base);
@@ -167,8 +170,8 @@ class LineParser extends EmbeddedActionsParser {
   }
 }
 
-/** Completes a provisional word from the lexer (line 0, batch-relative offset). */
-function placeWord(word: LexedWord, line: number, baseOffset: number): void {
+/** Completes the provisional counters word from the lexer (line 0, batch-relative offset). */
+function placeWord(word: SourceWord, line: number, baseOffset: number): void {
   word.line = line;
   word.offset += baseOffset;
 }

@@ -47,11 +47,11 @@ import type { OptionDef } from './extension-types.js';
 import { EXTENSIONS } from './extensions-data.js';
 import { findMatch, findTarget, implicitProtocolMatch, optionNames, type ExtensionInfo } from './extensions.js';
 import { closestNames } from './suggest.js';
-import { BaseOptionNode, CommandNode, ExtensionOptionNode, MatchNode, RuleSpecNode, TargetNode, type LinePosition, type OptionRefs } from './nodes.js';
-import { LineWords, sliceWord, spanAfter, spanFrom, wordAt, type LexedWord, type WordRef } from './words.js';
+import { BaseOptionNode, CommandNode, ExtensionOptionNode, MatchNode, RuleSpecNode, TargetNode, type LinePosition, type ValueRefs } from './nodes.js';
+import { LineWords, sliceWord, spanAfter, spanFrom, wordAt, type WordRef } from './words.js';
 
 export interface CommandWords {
-  words: readonly LexedWord[];
+  words: LineWords;
   /** Line-level `[p:b]` counters, already validated. */
   counters: Counters | undefined;
   /** The whole line. */
@@ -65,8 +65,11 @@ export interface CommandReading {
   errors: ParseError[];
 }
 
+let sharedReader: CommandLineReader | undefined;
+
 export function readCommandLine(input: CommandWords): CommandReading {
-  return new CommandLineReader(input).read();
+  sharedReader ??= new CommandLineReader();
+  return sharedReader.read(input);
 }
 
 interface LoadedExtension {
@@ -90,37 +93,62 @@ const RULE_RANGE = /^[0-9]+(?::[0-9]+)?$/;
 const COUNTER = /^[0-9]+$/;
 const INT_MAX = 2147483647;
 
-class CommandLineReader {
-  private readonly words: readonly Word[];
-  private next = 0;
-  private bang: Word | undefined;
-  private readonly errors: ParseError[] = [];
+/** What the reader holds between lines. */
+const NO_INPUT: CommandWords = { words: new LineWords(0, [], 1, undefined), counters: undefined, position: { line: 0, offset: 0, length: 0 }, trailingBlank: false };
 
-  private command: { name: CommandName; word: Word } | undefined;
-  private chain: Word | undefined;
-  private ruleNumber: Word | undefined;
-  private argument: Word | undefined;
+/**
+ * Words are handled as WordRefs: the index of one of the line's words, or a
+ * Word made for a piece of one (`-s1.2.3.4`, `--dport=22`, a letter of `-4f`).
+ * A Word object for a line word is made only where one is needed (errors).
+ *
+ * One reader reads every line: its state is reset per line, and its lists of
+ * parts and loaded extensions are reused (filled up to a count), so that an
+ * ordinary line allocates nothing but the nodes it returns.
+ */
+class CommandLineReader {
+  private input: CommandWords = NO_INPUT;
+  private words: LineWords = NO_INPUT.words;
+  private next = 0;
+  private bang: WordRef | undefined;
+  private errors: ParseError[] = [];
+
+  private commandName: CommandName | undefined;
+  private commandWord: WordRef | undefined;
+  private chain: WordRef | undefined;
+  private ruleNumber: WordRef | undefined;
+  private argument: WordRef | undefined;
   private familyOnly: Family | undefined;
   private readonly parts: RulePart[] = [];
+  private partCount = 0;
   private readonly loaded: LoadedExtension[] = [];
+  private loadedCount = 0;
 
   private target: TargetSpec | undefined;
-  private protocol: Word | undefined;
+  private protocol: WordRef | undefined;
   private protocolMatchTried = false;
 
-  /** The words as the nodes keep them. */
-  private readonly lineWords: LineWords;
-
-  constructor(private readonly input: CommandWords) {
+  read(input: CommandWords): CommandReading {
+    this.input = input;
     this.words = input.words;
-    this.lineWords = new LineWords(input.position.line, input.position.offset, input.words);
-  }
-
-  read(): CommandReading {
+    this.next = 0;
+    this.bang = undefined;
+    this.errors = [];
+    this.commandName = undefined;
+    this.commandWord = undefined;
+    this.chain = undefined;
+    this.ruleNumber = undefined;
+    this.argument = undefined;
+    this.familyOnly = undefined;
+    this.partCount = 0;
+    this.loadedCount = 0;
+    this.target = undefined;
+    this.protocol = undefined;
+    this.protocolMatchTried = false;
     try {
-      while (this.next < this.words.length) this.readWord(this.words[this.next++] as Word);
+      const count = this.words.length;
+      while (this.next < count) this.readWord(this.next++);
       if (this.bang !== undefined) {
-        this.fail('syntax/dangling-negation', 'nothing follows `!`: it must stand right before the option it negates', this.bang.span, 'an option after `!`');
+        this.fail('syntax/dangling-negation', 'nothing follows `!`: it must stand right before the option it negates', this.span(this.bang), 'an option after `!`');
       }
       return { command: this.buildCommand(), errors: this.errors };
     } catch (error) {
@@ -129,68 +157,77 @@ class CommandLineReader {
     }
   }
 
+  private text(ref: WordRef): string {
+    return this.words.text(ref);
+  }
+
+  private span(ref: WordRef): Span {
+    return this.words.span(ref);
+  }
+
   // ---------------------------------------------------------------- words
 
-  private readWord(word: Word): void {
-    const text = word.text;
-    if (text === '!') return this.readBang(word);
+  private readWord(index: number): void {
+    const text = this.text(index);
+    if (text === '!') return this.readBang(index);
     if (text.length >= 2 && text.charCodeAt(0) === 0x2d) {
-      if (text.charCodeAt(1) !== 0x2d) return this.readShortOptions(word);
-      if (text.length > 2) return this.readLongOption(word);
-      this.fail('syntax/end-of-options', '`--` ends option parsing; iptables then rejects every word after it', word.span, 'an option');
+      if (text.charCodeAt(1) !== 0x2d) return this.readShortOptions(index);
+      if (text.length > 2) return this.readLongOption(index);
+      this.fail('syntax/end-of-options', '`--` ends option parsing; iptables then rejects every word after it', this.span(index), 'an option');
     }
-    this.failBareWord(word);
+    this.failBareWord(index);
   }
 
-  private readBang(word: Word): void {
+  private readBang(index: number): void {
     if (this.bang !== undefined) {
-      this.fail('syntax/double-negation', 'multiple consecutive `!` are not allowed', word.span, 'one `!` before an option');
+      this.fail('syntax/double-negation', 'multiple consecutive `!` are not allowed', this.span(index), 'one `!` before an option');
     }
-    this.bang = word;
+    this.bang = index;
   }
 
-  private failBareWord(word: Word): never {
+  private failBareWord(index: number): never {
+    const text = this.text(index);
     const hints: string[] = [];
-    const previous = this.words[this.next - 2];
-    if (word.text.includes("'") || previous?.text.startsWith("'")) hints.push('single quotes are ordinary characters for iptables-restore; quote with "…"');
-    if (word.text === 'COMMIT') hints.push('`COMMIT` must be alone on its line, with nothing after it');
+    const previous = index >= 1 ? this.text(index - 1) : undefined;
+    if (text.includes("'") || previous?.startsWith("'")) hints.push('single quotes are ordinary characters for iptables-restore; quote with "…"');
+    if (text === 'COMMIT') hints.push('`COMMIT` must be alone on its line, with nothing after it');
     const hint = hints.length > 0 ? ` (${hints.join('; ')})` : '';
     this.fail(
       'syntax/unexpected-word',
-      `Bad argument \`${word.text}\`: a bare word where an option or \`!\` was expected${hint}`,
-      word.span,
+      `Bad argument \`${text}\`: a bare word where an option or \`!\` was expected${hint}`,
+      this.span(index),
       'an option such as `-j`, `--dport` or `!`',
     );
   }
 
-  private readShortOptions(word: Word): void {
-    const text = word.text;
+  private readShortOptions(index: number): void {
+    const text = this.text(index);
     for (let position = 1; position < text.length; position++) {
       const letter = text[position] as string;
-      const optionWord = position > 1 ? syntheticOptionWord(word, position, `-${letter}`) : text.length === 2 ? word : sliceWord(word, 0, 2);
+      const optionWord = position > 1 ? syntheticOptionWord(this.words.word(index), position, `-${letter}`) : text.length === 2 ? index : sliceWord(this.words.word(index), 0, 2);
       const spec = BASE_BY_SHORT.get(letter);
       if (spec === undefined) {
         const close = closestNames(`-${letter}`, [...BASE_BY_SHORT.keys()].map((key) => `-${key}`));
-        this.fail('syntax/unknown-option', `unknown option \`-${letter}\``, optionWord.span, close.length > 0 ? close.join(', ') : undefined);
+        this.fail('syntax/unknown-option', `unknown option \`-${letter}\``, this.span(optionWord), close.length > 0 ? close.join(', ') : undefined);
       }
       if (spec.argument === 'none') {
         this.applyBase(spec, optionWord, undefined);
         continue;
       }
-      const attached = position + 1 < text.length ? sliceWord(word, position + 1) : undefined;
+      const attached = position + 1 < text.length ? sliceWord(this.words.word(index), position + 1) : undefined;
       this.applyBase(spec, optionWord, attached);
       return;
     }
   }
 
-  private readLongOption(word: Word): void {
-    if (word.text.indexOf('=') < 0 && this.applyExactFlag(word)) return;
+  private readLongOption(index: number): void {
+    const text = this.text(index);
+    const equals = text.indexOf('=', 2);
+    if (equals < 0 && this.applyExactFlag(index, text)) return;
 
-    const body = word.text.slice(2);
-    const equals = body.indexOf('=');
-    const name = equals < 0 ? body : body.slice(0, equals);
-    const optionWord = equals < 0 ? word : sliceWord(word, 0, 2 + equals);
-    const attached = equals < 0 ? undefined : sliceWord(word, 3 + equals);
+    const name = equals < 0 ? text.slice(2) : text.slice(2, equals);
+    const optionWord = equals < 0 ? index : sliceWord(this.words.word(index), 0, equals);
+    const attached = equals < 0 ? undefined : sliceWord(this.words.word(index), equals + 1);
 
     let resolution = this.resolveLong(name);
     if ((resolution.kind === 'unknown' || resolution.kind === 'ambiguous') && this.loadProtocolMatch(name)) {
@@ -199,7 +236,7 @@ class CommandLineReader {
     this.applyResolution(resolution, name, optionWord, attached);
   }
 
-  private applyResolution(resolution: Resolution, name: string, optionWord: Word, attached: Word | undefined): void {
+  private applyResolution(resolution: Resolution, name: string, optionWord: WordRef, attached: Word | undefined): void {
     switch (resolution.kind) {
       case 'base':
         return this.applyBase(resolution.spec, optionWord, attached);
@@ -209,7 +246,7 @@ class CommandLineReader {
         return this.fail(
           'syntax/ambiguous-option',
           `option \`--${name}\` is ambiguous: it abbreviates ${resolution.names.map((n) => `--${n}`).join(', ')}`,
-          optionWord.span,
+          this.span(optionWord),
           resolution.names.map((n) => `--${n}`).join(' or '),
         );
       case 'unknown': {
@@ -223,17 +260,17 @@ class CommandLineReader {
   // ------------------------------------------------------ option lookup
 
   /** The common case, an exact `--name` without `=`: looked up without slicing the word. */
-  private applyExactFlag(word: Word): boolean {
-    const base = BASE_BY_FLAG.get(word.text);
+  private applyExactFlag(index: number, text: string): boolean {
+    const base = BASE_BY_FLAG.get(text);
     if (base !== undefined) {
-      this.applyBase(base, word, undefined);
+      this.applyBase(base, index, undefined);
       return true;
     }
-    for (let k = this.loaded.length - 1; k >= 0; k--) {
+    for (let k = this.loadedCount - 1; k >= 0; k--) {
       const extension = this.loaded[k] as LoadedExtension;
-      const option = extension.info?.optionsByFlag.get(word.text);
+      const option = extension.info?.optionsByFlag.get(text);
       if (option !== undefined) {
-        this.applyExtensionOption(extension, option, word, undefined);
+        this.applyExtensionOption(extension, option, index, undefined);
         return true;
       }
     }
@@ -244,7 +281,7 @@ class CommandLineReader {
   private resolveLong(name: string): Resolution {
     const base = BASE_BY_LONG.get(name);
     if (base !== undefined) return { kind: 'base', spec: base };
-    for (let k = this.loaded.length - 1; k >= 0; k--) {
+    for (let k = this.loadedCount - 1; k >= 0; k--) {
       const extension = this.loaded[k] as LoadedExtension;
       const option = extension.info?.optionsByName.get(name);
       if (option !== undefined) return { kind: 'extension', extension, option };
@@ -256,7 +293,7 @@ class CommandLineReader {
       const longName = spec.long.find((candidate) => candidate.startsWith(name));
       if (longName !== undefined && !found.has(spec)) found.set(spec, { resolution: { kind: 'base', spec }, name: longName });
     }
-    for (let k = this.loaded.length - 1; k >= 0; k--) {
+    for (let k = this.loadedCount - 1; k >= 0; k--) {
       const extension = this.loaded[k] as LoadedExtension;
       for (const [optionName, option] of extension.info?.optionsByName ?? []) {
         if (!optionName.startsWith(name) || found.has(option)) continue;
@@ -274,26 +311,26 @@ class CommandLineReader {
   private loadProtocolMatch(optionName: string): boolean {
     if (this.protocol === undefined || this.protocolMatchTried) return false;
     this.protocolMatchTried = true;
-    const info = implicitProtocolMatch(this.protocol.text);
+    const info = implicitProtocolMatch(this.text(this.protocol));
     if (info === undefined || !info.optionsByName.has(optionName) && ![...info.optionsByName.keys()].some((n) => n.startsWith(optionName))) {
       return false;
     }
-    const match = new MatchNode(this.lineWords, wordAt(info.def.name, this.protocol.raw, this.protocol.span), undefined, true);
-    this.parts.push(match);
-    this.loaded.push({ part: match, info });
+    const match = new MatchNode(this.words, wordAt(info.def.name, this.words.raw(this.protocol), this.span(this.protocol)), undefined, true);
+    this.addPart(match);
+    this.addLoaded({ part: match, info });
     return true;
   }
 
   private newestOpaqueExtension(): LoadedExtension | undefined {
-    for (let k = this.loaded.length - 1; k >= 0; k--) {
+    for (let k = this.loadedCount - 1; k >= 0; k--) {
       const extension = this.loaded[k] as LoadedExtension;
       if (extension.info === undefined) return extension;
     }
     return undefined;
   }
 
-  private failUnknownLongOption(name: string, optionWord: Word): never {
-    const known = this.loaded.filter((extension) => extension.info !== undefined);
+  private failUnknownLongOption(name: string, optionWord: WordRef): never {
+    const known = this.loaded.slice(0, this.loadedCount).filter((extension) => extension.info !== undefined);
     const candidates = [...BASE_BY_LONG.keys(), ...known.flatMap((extension) => optionNames(extension.info as ExtensionInfo))];
     const close = closestNames(name, candidates).map((n) => `--${n}`);
     const owners = EXTENSIONS.filter((def) => def.options.some((option) => option.name === name || option.aliases?.includes(name)));
@@ -310,48 +347,47 @@ class CommandLineReader {
       message += `; \`--${name}\` belongs to ${where}`;
     }
     const expected = close.length > 0 ? close.join(', ') : owners.length > 0 ? `\`${owners[0]?.kind === 'match' ? '-m' : '-j'} ${owners[0]?.name ?? ''}\` before \`--${name}\`` : undefined;
-    this.fail('syntax/unknown-option', message, optionWord.span, expected);
+    this.fail('syntax/unknown-option', message, this.span(optionWord), expected);
   }
 
   // ------------------------------------------------------ argument access
 
   /** A required argument: attached, else the next word whatever it is. */
-  private requiredArgument(attached: Word | undefined): Word | undefined {
+  private requiredArgument(attached: Word | undefined): WordRef | undefined {
     if (attached !== undefined) return attached;
-    if (this.next < this.words.length) return this.words[this.next++];
+    if (this.next < this.words.length) return this.next++;
     return undefined;
   }
 
   /** `xs_has_arg()`: the next word exists and does not begin with `-` or `!`. */
   private hasOperand(): boolean {
-    const word = this.words[this.next];
-    if (word === undefined) return false;
-    const first = word.text.charCodeAt(0);
+    if (this.next >= this.words.length) return false;
+    const first = this.text(this.next).charCodeAt(0);
     return first !== 0x2d && first !== 0x21;
   }
 
-  private takeOperand(): Word | undefined {
-    return this.hasOperand() ? this.words[this.next++] : undefined;
+  private takeOperand(): WordRef | undefined {
+    return this.hasOperand() ? this.next++ : undefined;
   }
 
-  private takeBang(): Word | undefined {
+  private takeBang(): WordRef | undefined {
     const bang = this.bang;
     this.bang = undefined;
     return bang;
   }
 
   /** `-s ! x` / `--dport ! 22`: the old (≤ 1.4.10) place for `!`, right after the option. */
-  private takeInfixBang(value: Word, prefix: Word | undefined): boolean {
-    if (value.text !== '!' || this.next >= this.words.length) return false;
+  private takeInfixBang(value: WordRef, prefix: WordRef | undefined): boolean {
+    if (this.text(value) !== '!' || this.next >= this.words.length) return false;
     if (prefix !== undefined) {
-      this.report('syntax/double-negation', 'the option is negated twice (`!` before and after it)', value.span, 'a single `!`');
+      this.report('syntax/double-negation', 'the option is negated twice (`!` before and after it)', this.span(value), 'a single `!`');
     }
     return true;
   }
 
   // ------------------------------------------------------ base options
 
-  private applyBase(spec: BaseOptionSpec, optionWord: Word, attached: Word | undefined): void {
+  private applyBase(spec: BaseOptionSpec, optionWord: WordRef, attached: Word | undefined): void {
     const id = spec.id;
     switch (id.kind) {
       case 'command':
@@ -371,28 +407,29 @@ class CommandLineReader {
         this.requiredArgument(attached);
         return this.fail(
           'syntax/table-option',
-          `\`${optionWord.text}\` cannot be used in a ruleset file: the table comes from the \`*table\` line (iptables-restore: "The -t option cannot be used")`,
-          optionWord.span,
+          `\`${this.text(optionWord)}\` cannot be used in a ruleset file: the table comes from the \`*table\` line (iptables-restore: "The -t option cannot be used")`,
+          this.span(optionWord),
         );
       case 'interactive':
-        return this.fail('syntax/unsupported-option', `\`${optionWord.text}\` has no place in a ruleset file: it ${id.reason}`, optionWord.span);
+        return this.fail('syntax/unsupported-option', `\`${this.text(optionWord)}\` has no place in a ruleset file: it ${id.reason}`, this.span(optionWord));
     }
   }
 
   private rejectBang(what: string): void {
     const bang = this.takeBang();
     if (bang !== undefined) {
-      this.fail('syntax/negation-not-allowed', `\`!\` cannot be used before ${what}`, bang.span, `\`${what}\` without \`!\``);
+      this.fail('syntax/negation-not-allowed', `\`!\` cannot be used before ${what}`, this.span(bang), `\`${what}\` without \`!\``);
     }
   }
 
-  private applyCommand(name: CommandName, spec: BaseOptionSpec, word: Word, attached: Word | undefined): void {
+  private applyCommand(name: CommandName, spec: BaseOptionSpec, word: WordRef, attached: Word | undefined): void {
     const written = shortFormOf(spec);
     this.rejectBang(written);
-    if (this.command !== undefined) {
-      this.fail('syntax/multiple-commands', `only one command per line: \`${this.command.word.text}\` and \`${word.text}\``, word.span);
+    if (this.commandWord !== undefined) {
+      this.fail('syntax/multiple-commands', `only one command per line: \`${this.text(this.commandWord)}\` and \`${this.text(word)}\``, this.span(word));
     }
-    this.command = { name, word };
+    this.commandName = name;
+    this.commandWord = word;
     switch (name) {
       case 'append':
       case 'check':
@@ -403,7 +440,7 @@ class CommandLineReader {
       case 'rename-chain':
       case 'policy':
         this.chain = this.requiredArgument(attached);
-        if (this.chain === undefined) this.fail('syntax/missing-argument', `\`${word.text}\` needs a chain name`, spanAfter(word.span), 'a chain name');
+        if (this.chain === undefined) this.fail('syntax/missing-argument', `\`${this.text(word)}\` needs a chain name`, spanAfter(this.span(word)), 'a chain name');
         break;
       default:
         this.chain = attached ?? this.takeOperand();
@@ -419,15 +456,15 @@ class CommandLineReader {
         break;
       case 'replace':
         this.ruleNumber = this.takeOperand();
-        if (this.ruleNumber === undefined) this.fail('syntax/missing-argument', '`-R` needs a rule number after the chain', spanAfter(this.chain.span), 'a rule number');
+        if (this.ruleNumber === undefined) this.fail('syntax/missing-argument', '`-R` needs a rule number after the chain', spanAfter(this.span(this.chain)), 'a rule number');
         break;
       case 'policy':
         this.argument = this.takeOperand();
-        if (this.argument === undefined) this.fail('syntax/missing-argument', '`-P` needs a chain and a policy', spanAfter(this.chain.span), 'ACCEPT or DROP');
+        if (this.argument === undefined) this.fail('syntax/missing-argument', '`-P` needs a chain and a policy', spanAfter(this.span(this.chain)), 'ACCEPT or DROP');
         break;
       case 'rename-chain':
         this.argument = this.takeOperand();
-        if (this.argument === undefined) this.fail('syntax/missing-argument', '`-E` needs the old and the new chain name', spanAfter(this.chain.span), 'the new chain name');
+        if (this.argument === undefined) this.fail('syntax/missing-argument', '`-E` needs the old and the new chain name', spanAfter(this.span(this.chain)), 'the new chain name');
         break;
       default:
         break;
@@ -436,252 +473,245 @@ class CommandLineReader {
   }
 
   /** `xshared.c: parse_rulenumber()` (1 … INT_MAX); `-D` also takes a range `N:M`. */
-  private checkRuleNumber(command: CommandName, word: Word): void {
+  private checkRuleNumber(command: CommandName, word: WordRef): void {
+    const text = this.text(word);
     const pattern = command === 'delete' ? RULE_RANGE : RULE_NUMBER;
-    const valid = pattern.test(word.text) && word.text.split(':').every((n) => Number(n) >= 1 && Number(n) <= INT_MAX);
-    if (!valid) this.report('syntax/bad-rule-number', `invalid rule number \`${word.text}\``, word.span, 'a rule number from 1');
+    const valid = pattern.test(text) && text.split(':').every((n) => Number(n) >= 1 && Number(n) <= INT_MAX);
+    if (!valid) this.report('syntax/bad-rule-number', `invalid rule number \`${text}\``, this.span(word), 'a rule number from 1');
   }
 
   /** `set_option()`: "multiple -s flags not allowed". Call before adding the option to `parts`. */
-  private noteBaseOption(name: BaseOptionName, optionWord: Word): void {
-    const previous = this.parts.find((part): part is BaseOption => part.kind === 'base' && part.name === name);
-    if (previous === undefined) return;
-    this.report(
-      'syntax/duplicate-option',
-      `\`${optionWord.text}\` given twice: iptables allows one ${name} option per rule (first at column ${previous.optionWord.span.column})`,
-      optionWord.span,
-    );
+  private noteBaseOption(name: BaseOptionName, optionWord: WordRef): void {
+    for (let k = 0; k < this.partCount; k++) {
+      const part = this.parts[k] as RulePart;
+      if (part.kind !== 'base' || part.name !== name) continue;
+      const text = this.text(optionWord);
+      this.report(
+        'syntax/duplicate-option',
+        `\`${text}\` given twice: iptables allows one ${name} option per rule (first at column ${part.optionWord.span.column})`,
+        this.span(optionWord),
+      );
+      return;
+    }
   }
 
-  private applyValueOption(name: BaseOptionName, spec: BaseOptionSpec, optionWord: Word, attached: Word | undefined): void {
+  private applyValueOption(name: BaseOptionName, spec: BaseOptionSpec, optionWord: WordRef, attached: Word | undefined): void {
     const bang = this.takeBang();
     let negation: Negation = bang !== undefined ? 'prefix' : 'none';
     let bangWord = bang;
-    const values: Word[] = [];
     let value = this.requiredArgument(attached);
     if (value !== undefined && attached === undefined && this.takeInfixBang(value, bang)) {
       negation = 'infix';
       bangWord = value;
-      value = this.words[this.next++] as Word;
+      value = this.next++;
     }
     if (value === undefined) {
-      this.fail('syntax/missing-argument', `\`${optionWord.text}\` needs a value`, spanAfter(optionWord.span), `a value after \`${shortFormOf(spec)}\``);
-    } else {
-      values.push(value);
+      this.fail('syntax/missing-argument', `\`${this.text(optionWord)}\` needs a value`, spanAfter(this.span(optionWord)), `a value after \`${shortFormOf(spec)}\``);
     }
     this.noteBaseOption(name, optionWord);
-    this.parts.push(new BaseOptionNode(this.lineWords, name, negation, this.optionRefs(optionWord, values, bangWord, bang)));
-    if (name === 'protocol' && value !== undefined) {
+    this.addPart(new BaseOptionNode(this.words, name, negation, optionWord, value, bangWord, bang));
+    if (name === 'protocol') {
       this.protocol = value;
       this.protocolMatchTried = false;
     }
   }
 
-  private applyFlagOption(name: BaseOptionName, optionWord: Word, attached: Word | undefined): void {
+  private applyFlagOption(name: BaseOptionName, optionWord: WordRef, attached: Word | undefined): void {
     if (attached !== undefined) this.failAttachedToFlag(optionWord, attached);
     const bang = this.takeBang();
     this.noteBaseOption(name, optionWord);
-    this.parts.push(new BaseOptionNode(this.lineWords, name, bang !== undefined ? 'prefix' : 'none', this.optionRefs(optionWord, [], bang, bang)));
+    this.addPart(new BaseOptionNode(this.words, name, bang !== undefined ? 'prefix' : 'none', optionWord, undefined, bang, bang));
   }
 
   /** `-c P B` or `-c P,B` (`do_parse()` case 'c'). */
-  private applySetCounters(optionWord: Word, attached: Word | undefined): void {
-    this.rejectBang(optionWord.text);
-    const values: Word[] = [];
+  private applySetCounters(optionWord: WordRef, attached: Word | undefined): void {
+    const option = this.text(optionWord);
+    this.rejectBang(option);
     const packets = this.requiredArgument(attached);
     if (packets === undefined) {
-      this.fail('syntax/missing-argument', `\`${optionWord.text}\` needs packet and byte counters`, spanAfter(optionWord.span), 'PACKETS BYTES or PACKETS,BYTES');
-    } else {
-      values.push(packets);
-      if (!packets.text.includes(',')) {
-        const bytes = this.takeOperand();
-        if (bytes === undefined) {
-          this.fail('syntax/missing-argument', `\`${optionWord.text}\` needs packet and byte counters`, spanAfter(packets.span), 'a byte counter');
-        } else {
-          values.push(bytes);
-        }
-      }
-      const numbers = values.flatMap((value) => value.text.split(','));
-      if (numbers.some((n) => !COUNTER.test(n))) {
-        this.report('syntax/bad-counters', `\`${optionWord.text}\` counters must be numbers: \`${values.map((v) => v.text).join(' ')}\``, spanFrom(packets.span, (values[values.length - 1] as Word).span), 'PACKETS BYTES');
+      this.fail('syntax/missing-argument', `\`${option}\` needs packet and byte counters`, spanAfter(this.span(optionWord)), 'PACKETS BYTES or PACKETS,BYTES');
+    }
+    let bytes: WordRef | undefined;
+    if (!this.text(packets).includes(',')) {
+      bytes = this.takeOperand();
+      if (bytes === undefined) {
+        this.fail('syntax/missing-argument', `\`${option}\` needs packet and byte counters`, spanAfter(this.span(packets)), 'a byte counter');
       }
     }
+    const texts = bytes === undefined ? [this.text(packets)] : [this.text(packets), this.text(bytes)];
+    if (texts.flatMap((text) => text.split(',')).some((n) => !COUNTER.test(n))) {
+      this.report('syntax/bad-counters', `\`${option}\` counters must be numbers: \`${texts.join(' ')}\``, spanFrom(this.span(packets), this.span(bytes ?? packets)), 'PACKETS BYTES');
+    }
     this.noteBaseOption('set-counters', optionWord);
-    this.parts.push(new BaseOptionNode(this.lineWords, 'set-counters', 'none', this.optionRefs(optionWord, values, undefined, undefined)));
+    this.addPart(new BaseOptionNode(this.words, 'set-counters', 'none', optionWord, bytes === undefined ? packets : [packets, bytes], undefined, undefined));
   }
 
-  private applyFamily(family: Family, optionWord: Word, attached: Word | undefined): void {
+  private applyFamily(family: Family, optionWord: WordRef, attached: Word | undefined): void {
     if (attached !== undefined) this.failAttachedToFlag(optionWord, attached);
-    this.rejectBang(optionWord.text);
+    this.rejectBang(this.text(optionWord));
     if (this.familyOnly !== undefined && this.familyOnly !== family) {
-      this.report('syntax/conflicting-family', 'the line is marked both `-4` and `-6`', optionWord.span);
+      this.report('syntax/conflicting-family', 'the line is marked both `-4` and `-6`', this.span(optionWord));
     }
     this.familyOnly = family;
   }
 
-  private failAttachedToFlag(optionWord: Word, attached: Word): never {
-    return this.fail('syntax/unexpected-argument', `\`${optionWord.text}\` takes no value, found \`${attached.text}\``, attached.span);
+  private failAttachedToFlag(optionWord: WordRef, attached: Word): never {
+    return this.fail('syntax/unexpected-argument', `\`${this.text(optionWord)}\` takes no value, found \`${attached.text}\``, attached.span);
   }
 
   // ------------------------------------------------------ matches / targets
 
-  private applyMatch(optionWord: Word, attached: Word | undefined): void {
+  private applyMatch(optionWord: WordRef, attached: Word | undefined): void {
     this.rejectBang('-m');
     const name = this.requiredArgument(attached);
-    if (name === undefined) return this.fail('syntax/missing-argument', `\`${optionWord.text}\` needs a match name`, spanAfter(optionWord.span), 'a match name');
-    const info = findMatch(name.text);
-    const match = new MatchNode(this.lineWords, this.ref(name), this.ref(optionWord), info !== undefined);
+    if (name === undefined) return this.fail('syntax/missing-argument', `\`${this.text(optionWord)}\` needs a match name`, spanAfter(this.span(optionWord)), 'a match name');
+    const info = findMatch(this.text(name));
+    const match = new MatchNode(this.words, name, optionWord, info !== undefined);
     if (this.takeUnsupportedRevision()) match.markUnsupportedRevision(this.next - 1);
-    this.parts.push(match);
-    this.loaded.push({ part: match, info });
+    this.addPart(match);
+    this.addLoaded({ part: match, info });
   }
 
-  private applyTarget(via: 'jump' | 'goto', jumpWord: Word, attached: Word | undefined): void {
+  private applyTarget(via: 'jump' | 'goto', jumpWord: WordRef, attached: Word | undefined): void {
     this.rejectBang(via === 'jump' ? '-j' : '-g');
     const name = this.requiredArgument(attached);
-    if (name === undefined) return this.fail('syntax/missing-argument', `\`${jumpWord.text}\` needs a target`, spanAfter(jumpWord.span), via === 'jump' ? 'ACCEPT, DROP, RETURN, a target or a chain' : 'a chain');
+    if (name === undefined) {
+      return this.fail('syntax/missing-argument', `\`${this.text(jumpWord)}\` needs a target`, spanAfter(this.span(jumpWord)), via === 'jump' ? 'ACCEPT, DROP, RETURN, a target or a chain' : 'a chain');
+    }
     if (this.target !== undefined) {
-      this.report('syntax/multiple-targets', `a rule has one target: \`${this.target.jumpWord.text} ${this.target.name.text}\` is already given`, jumpWord.span);
+      this.report('syntax/multiple-targets', `a rule has one target: \`${this.target.jumpWord.text} ${this.target.name.text}\` is already given`, this.span(jumpWord));
     }
     // `-g` always names a chain; only `-j` can load a target extension.
-    const info = via === 'jump' ? findTarget(name.text) : undefined;
-    const target = new TargetNode(this.lineWords, via, this.ref(jumpWord), this.ref(name), info !== undefined);
+    const info = via === 'jump' ? findTarget(this.text(name)) : undefined;
+    const target = new TargetNode(this.words, via, jumpWord, name, info !== undefined);
     if (this.takeUnsupportedRevision()) target.markUnsupportedRevision(this.next - 1);
     this.target = target;
-    this.parts.push(target);
-    if (via === 'jump') this.loaded.push({ part: target, info });
+    this.addPart(target);
+    if (via === 'jump') this.addLoaded({ part: target, info });
   }
 
   /** Legacy iptables-save prints ` [unsupported revision]` after `-m NAME`/`-j NAME` (`print_match_save()`). */
   private takeUnsupportedRevision(): boolean {
-    if (this.words[this.next]?.text !== '[unsupported' || this.words[this.next + 1]?.text !== 'revision]') return false;
+    if (this.next + 1 >= this.words.length || this.text(this.next) !== '[unsupported' || this.text(this.next + 1) !== 'revision]') return false;
     this.next += 2;
     return true;
   }
 
-  private applyExtensionOption(extension: LoadedExtension, option: OptionDef, optionWord: Word, attached: Word | undefined): void {
+  private applyExtensionOption(extension: LoadedExtension, option: OptionDef, optionWord: WordRef, attached: Word | undefined): void {
     const bang = this.takeBang();
     let negation: Negation = bang !== undefined ? 'prefix' : 'none';
     let bangWord = bang;
     if (bang !== undefined && !option.invertible) {
-      this.report('syntax/negation-not-allowed', `option \`--${option.name}\` of ${describeExtension(extension.part)} cannot be negated with \`!\``, bang.span, `\`--${option.name}\` without \`!\``);
+      this.report('syntax/negation-not-allowed', `option \`--${option.name}\` of ${describeExtension(extension.part)} cannot be negated with \`!\``, this.span(bang), `\`--${option.name}\` without \`!\``);
     }
-    const values: Word[] = [];
+    let values: ValueRefs;
     if (option.args === 0) {
       if (attached !== undefined) this.failAttachedToFlag(optionWord, attached);
-      if (extension.info?.optionalOperands.has(option.name)) {
-        const operand = this.takeOperand();
-        if (operand !== undefined) values.push(operand);
-      }
+      if (extension.info?.optionalOperands.has(option.name)) values = this.takeOperand();
     } else {
       let first = this.requiredArgument(attached);
       if (first !== undefined && attached === undefined && option.invertible && this.takeInfixBang(first, bang)) {
         negation = 'infix';
         bangWord = first;
-        first = this.words[this.next++] as Word;
+        first = this.next++;
       }
       if (first === undefined) {
-        this.fail('syntax/missing-argument', `option \`--${option.name}\` of ${describeExtension(extension.part)} needs a value`, spanAfter(optionWord.span), `a value after \`--${option.name}\``);
-      } else {
-        values.push(first);
-        if (option.args === 2) {
-          // The second operand is read by hand (`argv[optind]`) and must not look like an option.
-          const second = this.takeOperand();
-          if (second === undefined) {
-            this.fail('syntax/missing-argument', `option \`--${option.name}\` of ${describeExtension(extension.part)} needs two values`, spanAfter(first.span), `a second value after \`${first.text}\``);
-          } else {
-            values.push(second);
-          }
+        this.fail('syntax/missing-argument', `option \`--${option.name}\` of ${describeExtension(extension.part)} needs a value`, spanAfter(this.span(optionWord)), `a value after \`--${option.name}\``);
+      }
+      values = first;
+      if (option.args === 2) {
+        // The second operand is read by hand (`argv[optind]`) and must not look like an option.
+        const second = this.takeOperand();
+        if (second === undefined) {
+          this.fail('syntax/missing-argument', `option \`--${option.name}\` of ${describeExtension(extension.part)} needs two values`, spanAfter(this.span(first)), `a second value after \`${this.text(first)}\``);
         }
+        values = [first, second];
       }
     }
-    this.addExtensionOption(extension, new ExtensionOptionNode(this.lineWords, option.name, negation, this.optionRefs(optionWord, values, bangWord, bang)));
+    extension.part.addOption(new ExtensionOptionNode(this.words, option.name, negation, optionWord, values, bangWord, bang));
   }
 
   /** Options of a module iptlint does not know: the option and the non-option words after it. */
-  private applyOpaqueOption(extension: LoadedExtension, name: string, optionWord: Word, attached: Word | undefined): void {
+  private applyOpaqueOption(extension: LoadedExtension, name: string, optionWord: WordRef, attached: Word | undefined): void {
     const bang = this.takeBang();
     let negation: Negation = bang !== undefined ? 'prefix' : 'none';
     let bangWord = bang;
-    const values: Word[] = [];
-    if (attached !== undefined) {
-      values.push(attached);
-    } else {
-      const maybeBang = this.words[this.next];
-      const afterBang = this.words[this.next + 1];
-      if (maybeBang?.text === '!' && afterBang !== undefined && !looksLikeOption(afterBang) && afterBang.text !== '!') {
-        if (bang !== undefined) this.report('syntax/double-negation', 'the option is negated twice (`!` before and after it)', maybeBang.span, 'a single `!`');
+    let values: ValueRefs = attached;
+    if (attached === undefined) {
+      const count = this.words.length;
+      if (this.next + 1 < count && this.text(this.next) === '!' && !looksLikeOption(this.text(this.next + 1)) && this.text(this.next + 1) !== '!') {
+        if (bang !== undefined) this.report('syntax/double-negation', 'the option is negated twice (`!` before and after it)', this.span(this.next), 'a single `!`');
         negation = 'infix';
-        bangWord = maybeBang;
+        bangWord = this.next++;
+      }
+      const first = this.next;
+      while (this.next < count) {
+        const text = this.text(this.next);
+        if (looksLikeOption(text) || text === '!') break;
         this.next++;
       }
-      while (this.next < this.words.length) {
-        const word = this.words[this.next] as Word;
-        if (looksLikeOption(word) || word.text === '!') break;
-        values.push(word);
-        this.next++;
-      }
+      values = indexRange(first, this.next);
     }
-    this.addExtensionOption(extension, new ExtensionOptionNode(this.lineWords, name, negation, this.optionRefs(optionWord, values, bangWord, bang)));
-  }
-
-  private addExtensionOption(extension: LoadedExtension, option: ExtensionOption): void {
-    extension.part.addOption(option);
+    extension.part.addOption(new ExtensionOptionNode(this.words, name, negation, optionWord, values, bangWord, bang));
   }
 
   // ------------------------------------------------------ result
 
   private buildCommand(): CommandLine | undefined {
-    if (this.command === undefined) {
-      const first = this.words[0];
+    const name = this.commandName;
+    const word = this.commandWord;
+    if (name === undefined || word === undefined) {
       this.fail(
         'syntax/no-command',
         'no command on this line: a rule line starts with `-A CHAIN` (or `-I`, `-N`, `-P`…)',
-        first !== undefined ? first.span : this.lineSpan(),
+        this.words.length > 0 ? this.span(0) : this.lineSpan(),
         '-A CHAIN …',
       );
     }
-    const { name, word } = this.command;
     let rule: RuleSpec | undefined;
-    if (RULE_COMMANDS.has(name) || this.parts.length > 0) {
-      rule = this.ruleSpec();
+    if (RULE_COMMANDS.has(name) || this.partCount > 0) {
+      rule = this.ruleSpec(word);
       if (!RULE_COMMANDS.has(name)) this.checkOptionsAllowed(name, word);
     }
     const fields = {
       counters: this.input.counters,
-      chain: this.optionalRef(this.chain),
-      ruleNumber: this.optionalRef(this.ruleNumber),
-      argument: this.optionalRef(this.argument),
+      chain: this.chain,
+      ruleNumber: this.ruleNumber,
+      argument: this.argument,
       familyOnly: this.familyOnly,
       rule,
     };
-    return new CommandNode(this.lineWords, name, this.ref(word), this.input.trailingBlank, fields, this.input.position);
+    return new CommandNode(this.words, name, word, this.input.trailingBlank, fields, this.input.position);
   }
 
   /** Only rule commands take a rule specification; `-P` also takes `-c` (`options_v_commands[]`). */
-  private checkOptionsAllowed(name: CommandName, commandWord: Word): void {
-    for (const part of this.parts) {
+  private checkOptionsAllowed(name: CommandName, commandWord: WordRef): void {
+    for (let k = 0; k < this.partCount; k++) {
+      const part = this.parts[k] as RulePart;
       if (name === 'policy' && part.kind === 'base' && part.name === 'set-counters') continue;
       const word = part.kind === 'base' ? part.optionWord : part.kind === 'match' ? (part.matchWord ?? part.name) : part.jumpWord;
-      this.report('syntax/option-not-allowed', `\`${word.text}\` cannot be used with \`${commandWord.text}\``, word.span);
+      this.report('syntax/option-not-allowed', `\`${word.text}\` cannot be used with \`${this.text(commandWord)}\``, word.span);
     }
   }
 
-  private ruleSpec(): RuleSpec {
-    const anchor = this.ruleNumber ?? this.argument ?? this.chain ?? (this.command as { word: Word }).word;
-    return new RuleSpecNode(trimmed(this.parts), this.lineWords, this.ref(anchor));
+  private ruleSpec(commandWord: WordRef): RuleSpec {
+    const anchor = this.ruleNumber ?? this.argument ?? this.chain ?? commandWord;
+    return new RuleSpecNode(this.finishedParts(), this.words, anchor);
   }
 
-  private ref(word: Word): WordRef {
-    return LineWords.ref(this.words, word);
+  private addPart(part: RulePart): void {
+    this.parts[this.partCount++] = part;
   }
 
-  private optionalRef(word: Word | undefined): WordRef | undefined {
-    return word === undefined ? undefined : this.ref(word);
+  private addLoaded(extension: LoadedExtension): void {
+    this.loaded[this.loadedCount++] = extension;
   }
 
-  private optionRefs(option: Word, values: readonly Word[], bang: Word | undefined, prefixBang: Word | undefined): OptionRefs {
-    return { option: this.ref(option), values: values.map((value) => this.ref(value)), bang: this.optionalRef(bang), prefixBang: this.optionalRef(prefixBang) };
+  /** The parts in an array of their own, of the exact size (the node keeps it as long as the dump). */
+  private finishedParts(): RulePart[] {
+    const parts = this.parts.slice(0, this.partCount);
+    for (const part of parts) if (part.kind !== 'base') (part as MatchNode | TargetNode).trim();
+    return parts;
   }
 
   private lineSpan(): Span {
@@ -704,17 +734,16 @@ class CommandLineReader {
   }
 }
 
-/**
- * An array filled by push() keeps 16 or more spare slots for as long as it
- * lives: a copy has exactly the size it needs.
- */
-function trimmed(parts: RulePart[]): RulePart[] {
-  for (const part of parts) if (part.kind !== 'base') (part as MatchNode | TargetNode).trim();
-  return parts.slice();
+/** The line words `first … end - 1` as an option keeps its values. */
+function indexRange(first: number, end: number): ValueRefs {
+  if (end - first <= 1) return end > first ? first : undefined;
+  const refs: number[] = [];
+  for (let k = first; k < end; k++) refs.push(k);
+  return refs;
 }
 
-function looksLikeOption(word: Word): boolean {
-  return word.text.length > 1 && word.text.charCodeAt(0) === 0x2d;
+function looksLikeOption(text: string): boolean {
+  return text.length > 1 && text.charCodeAt(0) === 0x2d;
 }
 
 /** A letter of a short-option cluster (`-4f` → `-f`), for printing and locating. */

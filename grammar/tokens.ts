@@ -14,12 +14,13 @@
  * typical rule; every pattern is a hand-written scanner (no backtracking
  * regexes) with `start_chars_hint`, so the first-character dispatch stays on.
  *
- * Word spans made here are provisional: `line` is 0 and `offset` is relative
- * to the lexed text; the parser, which knows line numbers and where the text
- * sits in the input, fills them in.
+ * A line's words go straight into their compact record (LineWords), whose
+ * position is provisional: no line number yet and offsets relative to the
+ * lexed text; the parser, which knows line numbers and where the text sits in
+ * the input, fills them in (so does it for the `[p:b]` counters word).
  */
 import { createToken, type CustomPatternMatcherReturn, type TokenType } from './chevrotain.js';
-import { QuotedSourceWord, SourceWord, type LexedWord } from './words.js';
+import { LineWords, SourceWord } from './words.js';
 
 const NL = 10;
 const CR = 13;
@@ -33,9 +34,10 @@ const DEL = 127;
 export interface LinePayload {
   /** Offset just after the line's content (before `\n` / `\r\n`). */
   contentEnd: number;
-  words: LexedWord[];
+  /** Set for `*`, `:` and command lines. */
+  words?: LineWords;
   /** `[p:b]` counters in column 1 of a command line (text up to the first `]`). */
-  counters?: LexedWord;
+  counters?: SourceWord;
   /** Offset of a `"` that is never closed, or -1. */
   unterminatedQuoteAt: number;
   /** Offset of the first NUL/control byte of the line, or -1. */
@@ -72,10 +74,33 @@ function findControl(text: string, start: number, end: number): number {
   return -1;
 }
 
-/** `raw` is the source text at `start`. */
-function provisionalWord(text: string, raw: string, start: number, lineStart: number): LexedWord {
-  const column = start - lineStart + 1;
-  return text === raw ? new SourceWord(text, 0, column, start) : new QuotedSourceWord(text, raw, 0, column, start);
+/**
+ * The words of the line being lexed, written in place and copied out at the
+ * end of the line into arrays of the exact size: texts, columns (kept only
+ * when some word is not one blank after the previous one), and (index, raw)
+ * pairs for words written with quotes.
+ */
+const lineTexts: string[] = [];
+const lineColumns: number[] = [];
+let lineWordCount = 0;
+/** Every word so far starts one character after the end of the previous one. */
+let evenlySpaced = true;
+const quotedRaws: (number | string)[] = [];
+let quotedRawCount = 0;
+
+function takeLineWords(lineStart: number): LineWords {
+  const count = lineWordCount;
+  const texts = lineTexts.slice(0, count);
+  const columns = count === 0 ? 1 : evenlySpaced ? (lineColumns[0] as number) : lineColumns.slice(0, count);
+  let raws: (string | undefined)[] | undefined;
+  if (quotedRawCount > 0) {
+    raws = new Array<string | undefined>(count);
+    for (let k = 0; k < quotedRawCount; k += 2) raws[quotedRaws[k] as number] = quotedRaws[k + 1] as string;
+  }
+  lineWordCount = 0;
+  quotedRawCount = 0;
+  evenlySpaced = true;
+  return new LineWords(lineStart, texts, columns, raws);
 }
 
 /** Offset after the line end that follows `contentEnd` (if any). */
@@ -137,6 +162,8 @@ const wordCache: (string | undefined)[] = new Array<string | undefined>(WORD_CAC
 /** Forgets the shared words, so a finished parse does not keep slices of its input alive. */
 export function clearWordCache(): void {
   wordCache.fill(undefined);
+  lineTexts.fill('');
+  quotedRaws.fill(0);
 }
 
 function sharedWord(text: string, start: number, end: number, hash: number): string {
@@ -174,8 +201,15 @@ function scanQuotedTail(text: string, wordStart: number, quoteAt: number, end: n
   return end;
 }
 
+/** `raw` is the source text at `start`. */
 function addWord(payload: LinePayload, text: string, raw: string, start: number, end: number, lineStart: number): void {
-  payload.words.push(provisionalWord(text, raw, start, lineStart));
+  if (raw !== text) {
+    quotedRaws[quotedRawCount++] = lineWordCount;
+    quotedRaws[quotedRawCount++] = raw;
+  }
+  if (lineWordCount > 0 && start !== payload.lastWordEnd + 1) evenlySpaced = false;
+  lineTexts[lineWordCount] = text;
+  lineColumns[lineWordCount++] = start - lineStart + 1;
   payload.lastWordEnd = end;
 }
 
@@ -197,7 +231,7 @@ function splitStrtok(text: string, start: number, end: number, lineStart: number
 }
 
 function emptyPayload(contentEnd: number, lastWordEnd: number): LinePayload {
-  return { contentEnd, words: [], unterminatedQuoteAt: -1, controlAt: -1, lastWordEnd };
+  return { contentEnd, unterminatedQuoteAt: -1, controlAt: -1, lastWordEnd };
 }
 
 /** `*table` / `:CHAIN …`: the marker, then strtok words. */
@@ -208,6 +242,7 @@ function strtokLine(marker: number) {
     const payload = emptyPayload(end, offset + 1);
     payload.controlAt = findControl(text, offset, end);
     splitStrtok(text, offset + 1, end, offset, payload);
+    payload.words = takeLineWords(offset);
     return matchedLine(text, offset, payload);
   };
 }
@@ -239,11 +274,12 @@ function commandLine(text: string, offset: number): CustomPatternMatcherReturn |
     const close = text.indexOf(']', offset);
     wordsStart = close >= 0 && close < end ? close + 1 : end;
     const raw = text.substring(offset, wordsStart);
-    payload.counters = provisionalWord(raw, raw, offset, offset);
+    payload.counters = new SourceWord(raw, 0, 1, offset);
     payload.lastWordEnd = wordsStart;
     payload.controlAt = findControl(text, offset, wordsStart);
   }
   splitArgv(text, wordsStart, end, offset, payload);
+  payload.words = takeLineWords(offset);
   return matchedLine(text, offset, payload);
 }
 

@@ -6,13 +6,11 @@
 import type { Span, Word } from './ast.js';
 
 /**
- * Words of the input as the lexer finds them. A dump has ~10 words per rule
- * and few of their spans are ever read (diagnostics, fixes), so a word keeps
- * its position as numbers and `span` builds a Span when asked (each read
- * gives a fresh Span the caller may keep or change). The end column follows
- * from the length of the raw text, and `raw` is not stored when it equals
- * `text` (nearly always): a word is one small object, which is most of what a
- * big dump keeps in memory.
+ * A word of the input, as LineWords gives it when asked. Few spans are ever
+ * read (diagnostics, fixes), so a word keeps its position as numbers and
+ * `span` builds a Span when asked (each read gives a fresh Span the caller may
+ * keep or change). The end column follows from the length of the raw text,
+ * and `raw` is not stored when it equals `text` (nearly always).
  */
 export class SourceWord implements Word {
   constructor(
@@ -83,9 +81,6 @@ class PlacedWord implements Word {
     return { text: this.text, raw: this.raw, span: this.span };
   }
 }
-
-/** A word as the lexer finds it: `raw` spans `[column, column + raw.length)` of its line. */
-export type LexedWord = SourceWord | QuotedSourceWord;
 
 function wordSpan(line: number, column: number, endColumn: number, offset: number): Span {
   return { line, column, endLine: line, endColumn, offset };
@@ -160,48 +155,75 @@ function shiftedSpan(span: Span, start: number, end: number): Span {
 export type WordRef = number | Word;
 
 /**
- * The words of one command line, kept as their texts and columns (plus the
- * raw text of the few written with quotes); a Word object is made each time
- * one is read. A rule keeps ~10 words: as objects they were half of what a
- * parsed dump keeps alive, and every live object costs a copy in each young
- * generation garbage collection it survives.
+ * The words of one line, kept as their texts (plus the raw text of the few
+ * written with quotes), written by the lexer as it splits the line; a Word
+ * object is made only when one is asked for. A rule has ~15 words: as objects
+ * they were half of what a parsed dump keeps alive, and every live object
+ * costs a copy in each young generation garbage collection it survives.
+ *
+ * Columns are stored only for a line whose words are not one blank apart
+ * (rare: iptables-save prints one space); otherwise the first column is
+ * enough and a word's column follows from the lengths of the words before it.
  */
 export class LineWords {
-  /** Text and column of each word, in turn. */
-  private readonly cells: (string | number)[];
-  /** Raw text by word index, only where it differs from the text. */
-  private readonly raws: (string | undefined)[] | undefined;
+  /** 1-based line; 0 until the parser places the line (the lexer does not count lines). */
+  line = 0;
 
   constructor(
-    readonly line: number,
-    /** Offset of the line's first character in the input. */
-    private readonly lineOffset: number,
-    words: readonly LexedWord[],
-  ) {
-    const cells = new Array<string | number>(words.length * 2);
-    let raws: (string | undefined)[] | undefined;
-    for (let k = 0; k < words.length; k++) {
-      const word = words[k] as LexedWord;
-      cells[2 * k] = word.text;
-      cells[2 * k + 1] = word.column;
-      if (word instanceof QuotedSourceWord) (raws ??= new Array<string | undefined>(words.length))[k] = word.raw;
-    }
-    this.cells = cells;
-    this.raws = raws;
+    /** Offset of the line's first character: in the lexed batch, then (once placed) in the input. */
+    public lineOffset: number,
+    private readonly texts: readonly string[],
+    /** The column of each word, or the first word's column when each next word starts one blank after the previous one. */
+    private readonly columns: readonly number[] | number,
+    /** Raw text by word index, only where it differs from the text. */
+    private readonly raws: readonly (string | undefined)[] | undefined,
+  ) {}
+
+  /** Completes the position once the parser knows the line number and where the batch sits. */
+  place(line: number, baseOffset: number): void {
+    this.line = line;
+    this.lineOffset += baseOffset;
   }
 
-  /** What a node keeps for `word`, which is one of `words` (the line's words) or derived from one. */
-  static ref(words: readonly Word[], word: Word): WordRef {
-    const index = words.indexOf(word);
-    return index >= 0 ? index : word;
+  get length(): number {
+    return this.texts.length;
+  }
+
+  text(ref: WordRef): string {
+    return typeof ref === 'number' ? (this.texts[ref] as string) : ref.text;
+  }
+
+  raw(ref: WordRef): string {
+    return typeof ref === 'number' ? (this.raws?.[ref] ?? (this.texts[ref] as string)) : ref.raw;
+  }
+
+  span(ref: WordRef): Span {
+    if (typeof ref !== 'number') return ref.span;
+    const column = this.column(ref);
+    return wordSpan(this.line, column, column + this.raw(ref).length, this.lineOffset + column - 1);
   }
 
   word(ref: WordRef): Word {
     if (typeof ref !== 'number') return ref;
-    const text = this.cells[2 * ref] as string;
-    const column = this.cells[2 * ref + 1] as number;
+    const text = this.texts[ref] as string;
+    const column = this.column(ref);
     const offset = this.lineOffset + column - 1;
     const raw = this.raws?.[ref];
     return raw === undefined ? new SourceWord(text, this.line, column, offset) : new QuotedSourceWord(text, raw, this.line, column, offset);
+  }
+
+  /** Every word as an object (for the few `*` and `:` lines, and tests). */
+  words(): Word[] {
+    const words = new Array<Word>(this.length);
+    for (let k = 0; k < words.length; k++) words[k] = this.word(k);
+    return words;
+  }
+
+  private column(index: number): number {
+    const columns = this.columns;
+    if (typeof columns !== 'number') return columns[index] as number;
+    let column = columns;
+    for (let k = 0; k < index; k++) column += this.raw(k).length + 1;
+    return column;
   }
 }

@@ -17,7 +17,7 @@ function linesOf(text: string): LineSyntax[] {
 function argv(line: string): Word[] {
   const [syntax] = linesOf(`${line}\n`);
   if (syntax?.kind !== 'command') throw new Error(`not a command line: ${line}`);
-  return syntax.words;
+  return syntax.words.words();
 }
 
 const texts = (line: string): string[] => argv(line).map((word) => word.text);
@@ -59,11 +59,21 @@ describe('argv words (xshared.c add_param_to_argv, iptables-format.md §4.1)', (
     expect((words[4] as Word).span).toEqual({ line: 1, column: 28, endLine: 1, endColumn: 29, offset: 27 });
   });
 
+  it('places every word exactly, whether its columns are stored or follow from one blank between words', () => {
+    for (const line of ['[1:2] -A X -m comment --comment "a b" -j ACCEPT', '-A X  -m comment\t--comment "a\\"b" -j ACCEPT', '  -A X -j ACCEPT']) {
+      for (const word of argv(line)) {
+        expect(line.slice(word.span.column - 1, word.span.endColumn - 1)).toBe(word.raw);
+        expect(word.span.offset).toBe(word.span.column - 1);
+      }
+    }
+    expect(argv('[1:2] -A X -m comment --comment "a b" -j ACCEPT').map((word) => word.span.column)).toEqual([7, 10, 12, 15, 23, 33, 39, 42]);
+  });
+
   it('an unterminated quote swallows the rest of the line and is marked', () => {
     const [syntax] = linesOf('-A INPUT "abc def\n');
     expect(syntax?.kind).toBe('command');
     if (syntax?.kind !== 'command') return;
-    expect(syntax.words.at(-1)?.text).toBe('abc def');
+    expect(syntax.words.text(syntax.words.length - 1)).toBe('abc def');
     expect(syntax.unterminatedQuote).toMatchObject({ line: 1, column: 10 });
   });
 });
