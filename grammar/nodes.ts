@@ -64,10 +64,21 @@ function optionalWord(words: LineWords, ref: WordRef | undefined): Word | undefi
   return ref === undefined ? undefined : words.word(ref);
 }
 
+/** An option's plain fields, as `toJSON()` gives them after `kind`. */
+interface OptionFields<Name extends string> {
+  name: Name;
+  optionWord: Word;
+  negation: Negation;
+  values: Word[];
+  span: Span;
+  bangSpan?: Span;
+}
+
 /** What base and extension options share: the span runs from a prefix `!` (or the option) to the last value. */
-abstract class OptionNode {
+abstract class OptionNode<Name extends string> {
   constructor(
     private readonly words: LineWords,
+    public name: Name,
     public negation: Negation,
     private readonly option: WordRef,
     private readonly valueRefs: ValueRefs,
@@ -92,52 +103,36 @@ abstract class OptionNode {
   get span(): Span {
     return spanFrom(this.words.span(this.prefixBang ?? this.option), this.words.span(lastValue(this.valueRefs) ?? this.option));
   }
+
+  /** The plain shape without `kind`, fields in the AST's order. */
+  protected plainFields(): OptionFields<Name> {
+    const fields: OptionFields<Name> = {
+      name: this.name,
+      optionWord: this.optionWord,
+      negation: this.negation,
+      values: this.values,
+      span: this.span,
+    };
+    const bangSpan = this.bangSpan;
+    if (bangSpan !== undefined) fields.bangSpan = bangSpan;
+    return fields;
+  }
 }
 
-export class BaseOptionNode extends OptionNode implements BaseOption {
+export class BaseOptionNode extends OptionNode<BaseOptionName> implements BaseOption {
   declare readonly kind: 'base';
 
-  constructor(
-    words: LineWords,
-    public name: BaseOptionName,
-    negation: Negation,
-    option: WordRef,
-    values: ValueRefs,
-    bang: WordRef | undefined,
-    prefixBang: WordRef | undefined,
-  ) {
-    super(words, negation, option, values, bang, prefixBang);
-  }
-
   toJSON(): BaseOption {
-    const json: BaseOption = { kind: this.kind, name: this.name, optionWord: this.optionWord, negation: this.negation, values: this.values, span: this.span };
-    const bangSpan = this.bangSpan;
-    if (bangSpan !== undefined) json.bangSpan = bangSpan;
-    return json;
+    return { kind: this.kind, ...this.plainFields() };
   }
 }
 kindOnPrototype(BaseOptionNode, 'base');
 
-export class ExtensionOptionNode extends OptionNode implements ExtensionOption {
+export class ExtensionOptionNode extends OptionNode<string> implements ExtensionOption {
   declare readonly kind: 'ext-option';
 
-  constructor(
-    words: LineWords,
-    public name: string,
-    negation: Negation,
-    option: WordRef,
-    values: ValueRefs,
-    bang: WordRef | undefined,
-    prefixBang: WordRef | undefined,
-  ) {
-    super(words, negation, option, values, bang, prefixBang);
-  }
-
   toJSON(): ExtensionOption {
-    const json: ExtensionOption = { kind: this.kind, name: this.name, optionWord: this.optionWord, negation: this.negation, values: this.values, span: this.span };
-    const bangSpan = this.bangSpan;
-    if (bangSpan !== undefined) json.bangSpan = bangSpan;
-    return json;
+    return { kind: this.kind, ...this.plainFields() };
   }
 }
 kindOnPrototype(ExtensionOptionNode, 'ext-option');
