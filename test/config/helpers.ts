@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runMain } from '../cli/run-cli.js';
+import { scratchDir } from '../scratch.js';
 
 export const EXAMPLE_DUMP = readFileSync(new URL('../../examples/docker-host.rules', import.meta.url), 'utf8');
 export const EXAMPLE_NETWORKS = readFileSync(new URL('../../examples/docker-host.networks.json', import.meta.url), 'utf8');
@@ -9,7 +9,7 @@ export const EXAMPLE_CONTAINERS = readFileSync(new URL('../../examples/docker-ho
 
 /** A fresh directory tree: file path (relative) → content. */
 export function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'iptlint-config-'));
+  const root = scratchDir('iptlint-config-');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);

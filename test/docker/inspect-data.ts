@@ -4,11 +4,11 @@
  * 192.0.2.0/24, container c1 = 192.0.2.2 publishing 8080→80/tcp), written to
  * a temporary directory so that `loadDockerInputs` reads real files.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDockerInputs, type DockerInputPaths } from '../../src/docker/load-inputs.js';
 import type { DockerInputs } from '../../src/docker/types.js';
+import { scratchDir } from '../scratch.js';
 
 const C1_ID = '7f3c9a1be2d45c6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f';
 
@@ -92,7 +92,7 @@ export interface InputFiles {
 
 /** Writes the given documents to files and loads them the way the CLI will. */
 export function writeAndLoad(files: InputFiles): DockerInputs {
-  const dir = mkdtempSync(join(tmpdir(), 'iptlint-docker-'));
+  const dir = scratchDir('iptlint-docker-');
   const paths: DockerInputPaths = {};
   if (files.networks !== undefined) {
     paths.networksPath = join(dir, 'networks.json');
@@ -112,7 +112,7 @@ export function writeAndLoad(files: InputFiles): DockerInputs {
 }
 
 export function tempFile(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'iptlint-docker-'));
+  const dir = scratchDir('iptlint-docker-');
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;

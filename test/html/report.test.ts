@@ -4,18 +4,18 @@
  * Chromium: its DOM must agree with the JSON output, a matrix cell shows its
  * witness when clicked, dump text stays text, and the page fetches nothing.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReachJson } from '../../src/packet/reach-render.js';
 import { runMain, type JsonOut } from '../cli/run-cli.js';
+import { scratchDir } from '../scratch.js';
 import { launchChromium, recordingPage } from './chromium.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
-const work = mkdtempSync(join(tmpdir(), 'iptlint-html-'));
+const work = scratchDir('iptlint-html-');
 
 function dockerState(dir: string): string[] {
   return ['--docker-networks', `${dir}/networks.json`, '--docker-containers', `${dir}/containers.json`];
