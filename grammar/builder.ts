@@ -27,7 +27,7 @@ import type {
 import type { ErrorCollector } from './error-collector.js';
 import type { ChainLineSyntax, CommandLineSyntax, LineSyntax, TableLineSyntax } from './parser.js';
 import { readCommandLine, type CommandReading } from './rule-spec.js';
-import { ChainNode, CountersNode, type LinePosition } from './nodes.js';
+import { ChainNode, CountersNode, wholeLineSpan, type LinePosition } from './nodes.js';
 import { extendSpan } from './words.js';
 
 export const KNOWN_TABLES: readonly string[] = ['filter', 'nat', 'mangle', 'raw', 'security'];
@@ -66,9 +66,8 @@ export class DumpBuilder {
   addLine(syntax: LineSyntax): void {
     const { line, source } = syntax;
     this.lastLine = line.number;
-    // A rule line's span is only needed for its errors: the CommandLine keeps the position as numbers.
+    // The nodes of rule and chain lines keep their position as numbers: no Span unless there is an error.
     if (syntax.control === undefined && line.end - line.start < RESTORE_LINE_BUFFER / 3) {
-      // The nodes of rule and chain lines keep their position as numbers: no Span unless there is an error.
       if (syntax.kind === 'command') return this.addCommand(syntax);
       if (syntax.kind === 'chain') return this.addChain(syntax);
     }
@@ -76,7 +75,7 @@ export class DumpBuilder {
     if (line.end - line.start >= RESTORE_LINE_BUFFER / 3) this.checkLineLength(syntax, span);
     if (syntax.control !== undefined) {
       this.error('syntax/binary', 'line contains NUL/control bytes: not iptables-save text', syntax.control, 'printable text');
-      return this.pushInvalid(syntax, span);
+      return this.pushInvalid(syntax);
     }
     switch (syntax.kind) {
       case 'empty':
@@ -126,7 +125,7 @@ export class DumpBuilder {
     const [name] = syntax.words;
     if (name === undefined) {
       this.error('syntax/missing-table-name', 'table name missing after `*`', span, '*filter, *nat, *mangle, *raw or *security');
-      this.pushInvalid(syntax, span);
+      this.pushInvalid(syntax);
       if (this.options.format === 'save') this.current ??= this.openTable('', span);
       return;
     }
@@ -160,18 +159,18 @@ export class DumpBuilder {
     const [name, policy, counters] = syntax.words;
     if (name === undefined) {
       this.error('syntax/bad-chain-line', 'chain declaration without a chain name', lineSpan(syntax), ':CHAIN POLICY [packets:bytes]');
-      return this.pushInvalid(syntax, lineSpan(syntax));
+      return this.pushInvalid(syntax);
     }
     if (policy === undefined) {
       this.error('syntax/bad-chain-line', `chain \`${name.text}\` has no policy`, lineSpan(syntax), `:${name.text} ACCEPT|DROP|- [packets:bytes]`);
-      return this.pushInvalid(syntax, lineSpan(syntax));
+      return this.pushInvalid(syntax);
     }
     const chain = new ChainNode(name, policy, linePosition(syntax));
     if (counters !== undefined) {
       const parsed = parseCounters(counters);
       if (parsed === undefined) {
         this.error('syntax/bad-counters', `invalid chain counters \`${counters.text}\``, counters.span, '[packets:bytes]');
-        return this.pushInvalid(syntax, lineSpan(syntax));
+        return this.pushInvalid(syntax);
       }
       chain.counters = parsed;
     }
@@ -215,14 +214,14 @@ export class DumpBuilder {
   private addCommand(syntax: CommandLineSyntax): void {
     if (syntax.words.length === 0 && syntax.counters === undefined) {
       this.error('syntax/blank-with-spaces', 'line contains only blanks: iptables-restore does not skip it (it fails with "no command specified")', lineSpan(syntax), 'an empty line');
-      return this.pushInvalid(syntax, lineSpan(syntax));
+      return this.pushInvalid(syntax);
     }
     let counters: Counters | undefined;
     if (syntax.counters !== undefined) {
       counters = parseCounters(syntax.counters);
       if (counters === undefined) {
         this.error('syntax/bad-counters', countersProblem(syntax.counters.text), syntax.counters.span, '[packets:bytes]');
-        return this.pushInvalid(syntax, lineSpan(syntax));
+        return this.pushInvalid(syntax);
       }
     }
     if (syntax.unterminatedQuote !== undefined) {
@@ -232,20 +231,20 @@ export class DumpBuilder {
         syntax.unterminatedQuote,
         'a closing `"`',
       );
-      return this.pushInvalid(syntax, lineSpan(syntax));
+      return this.pushInvalid(syntax);
     }
     if (syntax.words.length === 1 && syntax.words.text(0) === 'COMMIT' && counters === undefined) {
       this.error('syntax/commit-trailing-blank', '`COMMIT` followed by blanks: iptables-restore only recognises a line that is exactly `COMMIT`', lineSpan(syntax), 'COMMIT');
-      this.pushInvalid(syntax, lineSpan(syntax));
+      this.pushInvalid(syntax);
       this.closeTable();
       return;
     }
 
-    if (!this.checkWords(syntax)) return this.pushInvalid(syntax, lineSpan(syntax));
+    if (!this.checkWords(syntax)) return this.pushInvalid(syntax);
     const reading = this.readCommand(syntax, counters);
     for (const error of reading.errors) this.errors.add(error);
     const command = reading.command;
-    if (command === undefined) return this.pushInvalid(syntax, lineSpan(syntax));
+    if (command === undefined) return this.pushInvalid(syntax);
     this.push(command);
     this.placeCommand(command);
   }
@@ -338,8 +337,8 @@ export class DumpBuilder {
     this.statements.push(statement);
   }
 
-  private pushInvalid(syntax: LineSyntax, span: Span): void {
-    const invalid: InvalidLine = { kind: 'invalid', text: syntax.source.text.slice(syntax.line.start, syntax.line.end), span };
+  private pushInvalid(syntax: LineSyntax): void {
+    const invalid: InvalidLine = { kind: 'invalid', text: syntax.source.text.slice(syntax.line.start, syntax.line.end), span: lineSpan(syntax) };
     this.push(invalid);
   }
 
@@ -356,8 +355,8 @@ function linePosition(syntax: LineSyntax): LinePosition {
 }
 
 function lineSpan(syntax: LineSyntax): Span {
-  const { line, source } = syntax;
-  return { line: line.number, column: 1, endLine: line.number, endColumn: line.end - line.start + 1, offset: source.baseOffset + line.start };
+  const { line, offset, length } = linePosition(syntax);
+  return wholeLineSpan(line, offset, length);
 }
 
 /** Text after the first `count` words of a `*`/`:` line (iptables ignores it), or undefined. */

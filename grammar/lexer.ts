@@ -4,7 +4,7 @@
  * starts and computes line numbers itself.
  */
 import { Lexer, type ILexingResult } from './chevrotain.js';
-import { ALL_TOKENS, clearWordCache } from './tokens.js';
+import { ALL_TOKENS, clearLexerState } from './tokens.js';
 
 const lexer = new Lexer(ALL_TOKENS, {
   positionTracking: 'onlyOffset',
@@ -20,5 +20,5 @@ export function lexLines(text: string): ILexingResult {
 
 /** Call when an input is done: lexing shares repeated words through a cache (tokens.ts). */
 export function endOfInput(): void {
-  clearWordCache();
+  clearLexerState();
 }

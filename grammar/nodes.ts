@@ -48,6 +48,11 @@ export interface LinePosition {
   length: number;
 }
 
+/** The Span of a whole line (line end excluded) that starts at `offset` and has `length` characters. */
+export function wholeLineSpan(line: number, offset: number, length: number): Span {
+  return { line, column: 1, endLine: line, endColumn: length + 1, offset };
+}
+
 /** The values of an option: none, one (nearly always), or an array of two or more. */
 export type ValueRefs = WordRef | WordRef[] | undefined;
 
@@ -331,12 +336,8 @@ export class CommandNode implements CommandLine {
     return optionalWord(this.words, this.argumentRef);
   }
 
-  private get line(): number {
-    return this.words.line;
-  }
-
   get span(): Span {
-    return { line: this.line, column: 1, endLine: this.line, endColumn: this.length + 1, offset: this.words.lineOffset };
+    return wholeLineSpan(this.words.line, this.words.lineOffset, this.length);
   }
 
   toJSON(): CommandLine {
@@ -399,7 +400,7 @@ export class ChainNode implements ChainDeclaration {
   }
 
   get span(): Span {
-    return { line: this.line, column: 1, endLine: this.line, endColumn: this.length + 1, offset: this.offset };
+    return wholeLineSpan(this.line, this.offset, this.length);
   }
 
   toJSON(): ChainDeclaration {

@@ -47,7 +47,7 @@ import type { OptionDef } from './extension-types.js';
 import { EXTENSIONS } from './extensions-data.js';
 import { findMatch, findTarget, implicitProtocolMatch, optionNames, type ExtensionInfo } from './extensions.js';
 import { closestNames } from './suggest.js';
-import { BaseOptionNode, CommandNode, ExtensionOptionNode, MatchNode, RuleSpecNode, TargetNode, type LinePosition, type ValueRefs } from './nodes.js';
+import { BaseOptionNode, CommandNode, ExtensionOptionNode, MatchNode, RuleSpecNode, TargetNode, wholeLineSpan, type LinePosition, type ValueRefs } from './nodes.js';
 import { LineWords, sliceWord, spanAfter, spanFrom, wordAt, type WordRef } from './words.js';
 
 export interface CommandWords {
@@ -716,7 +716,7 @@ class CommandLineReader {
 
   private lineSpan(): Span {
     const { line, offset, length } = this.input.position;
-    return { line, column: 1, endLine: line, endColumn: length + 1, offset };
+    return wholeLineSpan(line, offset, length);
   }
 
   // ------------------------------------------------------ errors

@@ -159,8 +159,8 @@ const WORD_CACHE_SIZE = 1 << 13;
 const SHARED_WORD_MAX_LENGTH = 64;
 const wordCache: (string | undefined)[] = new Array<string | undefined>(WORD_CACHE_SIZE).fill(undefined);
 
-/** Forgets the shared words, so a finished parse does not keep slices of its input alive. */
-export function clearWordCache(): void {
+/** Forgets the shared words and the last line's scratch words, so a finished parse keeps no slice of its input alive. */
+export function clearLexerState(): void {
   wordCache.fill(undefined);
   lineTexts.fill('');
   quotedRaws.fill(0);

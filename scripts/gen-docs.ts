@@ -16,16 +16,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dockerDocExampleInputs } from '../rules/docker-index.js';
 import { allRules } from '../rules/index.js';
 import { main } from '../src/cli/main.js';
-import { dockerDocExampleInputs } from '../rules/docker-index.js';
 import type { DocExampleFile } from '../src/docker/doc-examples.js';
 import { checkText, type CheckTextOptions } from '../src/engine/lint.js';
 import type { Finding, JsonSchema, RuleMeta } from '../src/engine/types.js';
 import { ruleDocsPath } from '../src/formatters/rule-list-json.js';
+import { asSentence } from '../src/formatters/sarif-rules.js';
+import { formatStylish } from '../src/formatters/stylish.js';
 import { REACH_RULES } from '../src/packet/reach-findings.js';
 import { reachPages } from './reach-docs.js';
-import { formatStylish } from '../src/formatters/stylish.js';
 
 export const RULES_START = '<!-- rules:start -->';
 export const RULES_END = '<!-- rules:end -->';
@@ -48,7 +49,7 @@ export function rulesTable(rules: readonly RuleMeta[]): string {
     (meta) => `| [\`${meta.id}\`](${ruleDocsPath(meta.id)}) | ${meta.severity} | ${meta.category} | ${cell(meta.docs.description)} |`,
   );
   const reachRows = Object.entries(REACH_RULES).map(
-    ([id, rule]) => `| [\`${id}\`](${ruleDocsPath(id)}) | ${rule.severity} | security | ${cell(rule.description.charAt(0).toUpperCase() + rule.description.slice(1))} (the packet model, with Docker's state). |`,
+    ([id, rule]) => `| [\`${id}\`](${ruleDocsPath(id)}) | ${rule.severity} | security | ${cell(asSentence(`${rule.description} (the packet model, with Docker's state)`))} |`,
   );
   return ['| Rule | Default severity | Category | What it checks |', '|---|---|---|---|', ...rows, ...reachRows].join('\n');
 }

@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import type { Family } from '../grammar/ast.js';
 import type { TopologySettings } from '../src/cli/args.js';
 import { lintDumps } from '../src/cli/lint-pipeline.js';
+import { iptablesCommand } from '../src/docker/fix-command.js';
 import { loadDockerInputs } from '../src/docker/load-inputs.js';
 import { ruleDocsPath } from '../src/formatters/rule-list-json.js';
+import { asSentence } from '../src/formatters/sarif-rules.js';
 import { formatStylish } from '../src/formatters/stylish.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../src/input-limit.js';
 import { REACH_RULES, type ReachRuleId } from '../src/packet/reach-findings.js';
@@ -67,7 +69,7 @@ const PROOF =
 
 function commandArgs(docs: ReachDocs): string[] {
   const dumps = [`${docs.capture}/iptables.rules`, ...(docs.ip6 ? [`${docs.capture}/ip6tables.rules`] : [])];
-  const sysctl = docs.bridgeNetfilterOff === undefined ? [] : [`--bridge-nf-call-${docs.bridgeNetfilterOff === 'ipv6' ? 'ip6tables' : 'iptables'}`, '0'];
+  const sysctl = docs.bridgeNetfilterOff === undefined ? [] : [`--bridge-nf-call-${iptablesCommand(docs.bridgeNetfilterOff)}`, '0'];
   return [...dumps, '--docker-networks', `${docs.capture}/networks.json`, '--docker-containers', `${docs.capture}/containers.json`, ...sysctl];
 }
 
@@ -95,7 +97,6 @@ function scenarioDescription(repo: string, capture: string): string {
 function reachPage(repo: string, id: ReachRuleId): string {
   const rule = REACH_RULES[id];
   const docs = DOCS[id];
-  const description = rule.description.charAt(0).toUpperCase() + rule.description.slice(1);
   return [
     `# ${id}`,
     '',
@@ -103,7 +104,7 @@ function reachPage(repo: string, id: ReachRuleId): string {
     '',
     `**Default severity:** ${rule.severity} · **Category:** security · reported by the packet model: \`iptlint check\` with Docker's state, and \`iptlint reach\``,
     '',
-    `${description}.`,
+    asSentence(rule.description),
     '',
     '## Why it matters',
     '',

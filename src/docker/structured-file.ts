@@ -4,8 +4,8 @@
  */
 import type { Document, LineCounter } from 'yaml';
 import { DEFAULT_MAX_INPUT_BYTES, InputTooLargeError, readFileWithin } from '../input-limit.js';
+import { packageOnFirstUse } from '../package-on-first-use.js';
 import { DockerInputError, formatKeyPath, type InputLocation, type KeyPath } from './input-error.js';
-import { yamlPackageOnce } from './yaml-package.js';
 
 export interface StructuredFile {
   file: string;
@@ -17,6 +17,9 @@ export interface StructuredFile {
   /** An error about the node at `path`. */
   error(path: KeyPath, message: string): DockerInputError;
 }
+
+/** Only YAML files, and JSON files with an error to locate, need the YAML parser. */
+const yamlPackageOnce = packageOnFirstUse<typeof import('yaml')>('yaml');
 
 // Like readFileSync(file, 'utf8'): a byte order mark stays in the text.
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });

@@ -1,15 +1,9 @@
-/**
- * ajv, loaded on first use. Loading the package costs about 100 ms at every
- * process start; most runs validate nothing (no config file, baseline,
- * policy or rule options) and should not pay it.
- */
-import { createRequire } from 'node:module';
+/** ajv, loaded on first use (see package-on-first-use.ts). */
 import type { Ajv, Options } from 'ajv';
+import { packageOnFirstUse } from '../package-on-first-use.js';
 
-const load = createRequire(import.meta.url);
-let ajvPackage: typeof import('ajv') | undefined;
+const ajvPackage = packageOnFirstUse<typeof import('ajv')>('ajv');
 
 export function newAjv(options: Options): Ajv {
-  ajvPackage ??= load('ajv') as typeof import('ajv');
-  return new ajvPackage.Ajv(options);
+  return new (ajvPackage().Ajv)(options);
 }

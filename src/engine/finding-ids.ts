@@ -59,6 +59,13 @@ export const SUPPRESSION_CHECKS: Readonly<Record<string, Severity | 'off'>> = {
   'suppression-without-reason': 'off',
 };
 
+/** What each suppression check reports, in one line. */
+export const SUPPRESSION_CHECK_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  'unused-suppression': 'an `iptlint-disable…` directive that suppresses no finding',
+  'invalid-suppression': 'a suppression directive iptlint cannot apply: unknown directive or rule id, or an `iptlint-enable` without its `iptlint-disable`',
+  'suppression-without-reason': 'a suppression directive that does not say why the finding is accepted (` -- reason`)',
+};
+
 /** Ids of findings that no rule module reports: the parser's, the suppression pass's, the packet model's (reach/*), the live scan's. */
 export const ENGINE_FINDING_IDS: readonly string[] = [
   ...Object.keys(SYNTAX_CODES),

@@ -9,7 +9,7 @@
  */
 import { allRules } from '../../rules/index.js';
 import type { Category, RuleMeta, Severity } from '../engine/types.js';
-import { SYNTAX_CODES } from '../engine/finding-ids.js';
+import { SUPPRESSION_CHECK_DESCRIPTIONS, SUPPRESSION_CHECKS, SYNTAX_CODES } from '../engine/finding-ids.js';
 import { BOTH_BACKENDS_RULE } from '../live/rulesets.js';
 import { REACH_RULES } from '../packet/reach-findings.js';
 import { ruleDocsPath } from './rule-list-json.js';
@@ -50,30 +50,14 @@ const LIVE_ENTRIES: readonly CatalogEntry[] = [
   },
 ];
 
-const SUPPRESSION_ENTRIES: readonly CatalogEntry[] = [
-  {
-    id: 'unused-suppression',
-    source: 'suppressions',
-    severity: 'warning',
-    category: 'structure',
-    description: 'an `iptlint-disable…` directive that suppresses no finding',
-  },
-  {
-    id: 'invalid-suppression',
-    source: 'suppressions',
-    severity: 'warning',
-    category: 'structure',
-    description: 'a suppression directive iptlint cannot apply: unknown directive or rule id, or an `iptlint-enable` without its `iptlint-disable`',
-  },
-  {
-    id: 'suppression-without-reason',
-    source: 'suppressions',
-    severity: 'warning',
-    enabledByDefault: false,
-    category: 'structure',
-    description: 'a suppression directive that does not say why the finding is accepted (` -- reason`)',
-  },
-];
+/** The suppression checks; one that is off by default has a warning's level when a config turns it on. */
+const SUPPRESSION_ENTRIES: readonly CatalogEntry[] = Object.entries(SUPPRESSION_CHECKS).map(([id, severity]) => ({
+  id,
+  source: 'suppressions',
+  ...(severity === 'off' ? { severity: 'warning', enabledByDefault: false } : { severity }),
+  category: 'structure',
+  description: SUPPRESSION_CHECK_DESCRIPTIONS[id] ?? id,
+}));
 
 function lintEntry(meta: RuleMeta): CatalogEntry {
   return {

@@ -82,7 +82,8 @@ function tags(category: string): string[] {
   return ['iptables', category];
 }
 
-function asSentence(text: string): string {
+/** `text` with a capital first letter and a final full stop. */
+export function asSentence(text: string): string {
   const trimmed = text.trim();
   const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
   return /[.!?]$/.test(capital) ? capital : capital + '.';

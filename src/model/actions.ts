@@ -44,7 +44,8 @@ export function classifyTarget(target: TargetSpec | undefined, chainExists: (nam
   return { kind: 'jump', chain: name, resolved: false };
 }
 
-const NO_ACTION: RuleAction = { kind: 'none' };
+/** The action of a rule without `-j`/`-g`, shared by all of them. */
+export const NO_ACTION: RuleAction = { kind: 'none' };
 
 /**
  * classifyTarget for every rule of one table. Rules with the same outcome

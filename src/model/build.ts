@@ -48,13 +48,18 @@ class ModelBuilder {
       working.table.blocks.push(block);
       if (this.parse.format === 'save') this.reopen(working, block);
     }
-    // Declarations and commands, each in source order, merged by offset.
+    // Declarations and commands, each in source order, merged by offset (a span is made on each read: each is read once).
     const { chains, commands } = block;
     let c = 0;
+    const offsetOf = (index: number): number => (index < chains.length ? (chains[index] as ChainDeclaration).span.offset : Infinity);
+    let nextChain = offsetOf(0);
     for (let i = 0; i < commands.length; i++) {
       const command = commands[i] as CommandLine;
       const offset = command.span.offset;
-      while (c < chains.length && (chains[c] as ChainDeclaration).span.offset <= offset) this.declare(working, chains[c++] as ChainDeclaration);
+      while (nextChain <= offset) {
+        this.declare(working, chains[c++] as ChainDeclaration);
+        nextChain = offsetOf(c);
+      }
       if (command.familyOnly !== undefined && command.familyOnly !== this.parse.family) continue;
       // The grammar makes a new Word on each read of `chain`: read once, passed down.
       const chainName = command.chain?.text;

@@ -4,11 +4,11 @@
  * predicates no analysis reads.
  */
 import type { BaseOption, CommandLine, Family, MatchSpec, RulePart, Span, TargetSpec } from '../../grammar/ast.js';
+import { NO_ACTION } from './actions.js';
 import { ALWAYS_TRUE_MATCHES, buildPredicates, isUnconditional } from './predicates.js';
 import type { Rule, RuleAction, RulePredicates, TableName } from './types.js';
 
 const NO_PARTS: readonly RulePart[] = [];
-const NO_ACTION: RuleAction = { kind: 'none' };
 
 function targetOf(parts: readonly RulePart[]): TargetSpec | undefined {
   for (let i = 0; i < parts.length; i++) {

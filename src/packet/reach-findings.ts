@@ -4,6 +4,7 @@
  * related spans.
  */
 import type { Family, Span } from '../../grammar/ast.js';
+import { iptablesCommand } from '../docker/fix-command.js';
 import type { Finding, Severity } from '../engine/types.js';
 import type { Rule } from '../model/types.js';
 import { formatAddr } from './address.js';
@@ -97,7 +98,7 @@ function related(witness: Witness | undefined): { message: string; span: Span }[
 
 /** What let the witness through: the filtering policy or the rule that accepted it. */
 function opener(family: Family, witness: Witness | undefined): string | undefined {
-  const tool = family === 'ipv6' ? 'ip6tables' : 'iptables';
+  const tool = iptablesCommand(family);
   const policy = witness?.decidedByPolicy;
   if (policy?.policy === 'ACCEPT') {
     return `${tool} -t ${policy.table} -P ${policy.chain} DROP, after an ACCEPT for the other traffic this host must forward (Docker 28 and later also write a per-bridge DROP into DOCKER: restart dockerd to restore it)`;
@@ -129,7 +130,7 @@ function networkLabel(host: Host, name: string): string {
 
 /** Without br_netfilter's hook, frames bridged between two containers never see iptables, so no rule can stop them. */
 function bridgeNetfilterFix(family: Family): string {
-  const key = `net.bridge.bridge-nf-call-${family === 'ipv6' ? 'ip6tables' : 'iptables'}`;
+  const key = `net.bridge.bridge-nf-call-${iptablesCommand(family)}`;
   return `sysctl -w ${key}=1, and keep it across reboots: the br_netfilter module in /etc/modules-load.d/ and ${key} = 1 in /etc/sysctl.d/`;
 }
 
@@ -213,7 +214,7 @@ function exposures(context: FindingContext): void {
         exposure.family,
         `${exposureTarget(exposure)} is reachable ${from} through host port ${exposure.hostPorts ?? '?'} (${exposure.mapping ?? ''}), although ${exposure.container ? `"${exposure.container}" does not publish that port: a stale mapping?` : 'no known container owns that address (a stale mapping, or a sandbox Docker does not list, like swarm\'s ingress-sbox)'}${tail}`,
         witness,
-        exposure.dnatRule ? { span: exposure.dnatRule.span, fix: `${exposure.family === 'ipv6' ? 'ip6tables' : 'iptables'} -t nat -D ${exposure.dnatRule.chain} ${ruleText(exposure.dnatRule).replace(/^-A \S+ /, '')}` } : {},
+        exposure.dnatRule ? { span: exposure.dnatRule.span, fix: `${iptablesCommand(exposure.family)} -t nat -D ${exposure.dnatRule.chain} ${ruleText(exposure.dnatRule).replace(/^-A \S+ /, '')}` } : {},
       );
     }
   }
@@ -258,7 +259,7 @@ function dockerUser(context: FindingContext): void {
       check.family,
       `DOCKER-USER rule \`${check.ruleText}\` names the host side of ${ports}, but DOCKER-USER runs in FORWARD after the DNAT in PREROUTING: the packet then carries the container address and port, so the rule never matches this traffic; match the original destination with conntrack instead${witness ? `; ${describeWitness(witness)}` : ''}`,
       witness,
-      { span: check.rule.span, ...(check.suggestion ? { fix: `${check.family === 'ipv6' ? 'ip6tables' : 'iptables'} -R DOCKER-USER ${check.rule.index + 1} ${check.suggestion.replace(/^-A DOCKER-USER /, '')}` } : {}) },
+      { span: check.rule.span, ...(check.suggestion ? { fix: `${iptablesCommand(check.family)} -R DOCKER-USER ${check.rule.index + 1} ${check.suggestion.replace(/^-A DOCKER-USER /, '')}` } : {}) },
     );
   }
 }
