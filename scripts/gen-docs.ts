@@ -186,7 +186,7 @@ async function cliTranscript(command: string): Promise<string> {
   const code = await main(args, {
     stdout: (text) => void (out += text),
     stderr: (text) => void (out += text),
-    readStdin: async () => new Uint8Array(),
+    stdinChunks: () => [],
     stdinIsTTY: false,
     cwd: REPO,
     colorByDefault: false,

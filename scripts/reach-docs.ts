@@ -81,7 +81,7 @@ function captureOutput(repo: string, id: ReachRuleId, docs: ReachDocs): string {
   const docker = loadDockerInputs({ networksPath: join(repo, docs.capture, 'networks.json'), containersPath: join(repo, docs.capture, 'containers.json') });
   const topology: TopologySettings = { hostAddrs: [], routes: [], ...(docs.bridgeNetfilterOff ? { brNetfilter: { [docs.bridgeNetfilterOff]: false } } : {}) };
   const ignore = (): void => undefined;
-  const io = { stdout: ignore, stderr: ignore, readStdin: async () => new Uint8Array(), stdinIsTTY: false, cwd: repo, colorByDefault: false };
+  const io = { stdout: ignore, stderr: ignore, stdinChunks: () => [], stdinIsTTY: false, cwd: repo, colorByDefault: false };
   const { reports } = lintDumps(dumps, docker, { verbose: false, topology }, io);
   const own = reports.map((report) => ({ ...report, findings: report.findings.filter((finding) => finding.ruleId === id) })).filter((report) => report.findings.length > 0);
   if (own.length === 0) throw new Error(`${docs.capture} shows no ${id}: pick a capture that does`);

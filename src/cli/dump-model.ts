@@ -8,10 +8,10 @@ import type { Family } from '../../grammar/ast.js';
 import { formatters } from '../formatters/index.js';
 import type { Model } from '../model/types.js';
 import type { ParseSettings } from './args.js';
-import { decodeDump } from './decode.js';
 import { loadInput, resolveInputs } from './inputs.js';
 import type { CliIo } from './io.js';
 import { lintPrepared, prepareInput } from './lint-input.js';
+import { parseOptionsFor } from './parse-options.js';
 import { printInputError } from './report-input-error.js';
 import { tool } from './version.js';
 
@@ -30,13 +30,14 @@ export async function loadDumpModel(
 ): Promise<LoadedDump | undefined> {
   const [source] = await resolveInputs([file], io.cwd);
   if (!source) return undefined;
-  const loaded = await loadInput(source, io.cwd, io.readStdin, settings.parse.maxInputBytes);
+  const parseSettings = family === undefined ? settings.parse : { ...settings.parse, family };
+  const loaded = await loadInput(source, io, settings.parse.maxInputBytes, parseOptionsFor(source.name, parseSettings));
   if (!loaded.ok) {
     printInputError(io, loaded);
     return undefined;
   }
-  const text = decodeDump(loaded.bytes);
-  const prepared = prepareInput(loaded.name, text, family === undefined ? settings.parse : { ...settings.parse, family });
+  const { text } = loaded;
+  const prepared = prepareInput(loaded.name, text, parseSettings, loaded.parsed);
   if (prepared.kind === 'parsed' && prepared.parse.errors.length === 0) return { file: loaded.name, text, model: prepared.model };
   const linted = lintPrepared(prepared, undefined);
   const errors = linted.findings.filter((finding) => finding.category === 'syntax');

@@ -1,12 +1,17 @@
 /**
  * Turns FILE arguments into the inputs to read: `-` or nothing is stdin,
  * glob patterns are expanded here (so quoting works on every shell), and
- * each input is read into bytes or an explanation of why it could not be.
+ * each input is read into text (stdin: parsed as it arrives) or an
+ * explanation of why it could not be.
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { ParseOptions, ParseResult } from '../../grammar/index.js';
 import { formatBytes, InputTooLargeError, MAX_INPUT_BYTES_CEILING, readFileWithin } from '../input-limit.js';
+import { decodeDump } from './decode.js';
 import { expandGlob, hasGlobMagic } from './glob.js';
+import type { CliIo } from './io.js';
+import { streamDump } from './stdin-dump.js';
 import { UsageError } from './usage-error.js';
 
 export const STDIN_NAME = '<stdin>';
@@ -14,7 +19,13 @@ export const STDIN_NAME = '<stdin>';
 export type InputSource = { kind: 'stdin'; name: typeof STDIN_NAME } | { kind: 'file'; name: string };
 
 export type LoadedInput =
-  | { ok: true; name: string; bytes: Uint8Array }
+  | {
+      ok: true;
+      name: string;
+      text: string;
+      /** Stdin's parse, made while it arrived (absent for files, and for binary input). */
+      parsed?: ParseResult;
+    }
   | { ok: false; name: string; error: string; hint: string };
 
 /** Reading stdin from a terminal would wait for typing that never comes; say what to do instead. */
@@ -52,18 +63,19 @@ export async function resolveInputs(args: readonly string[], cwd: string): Promi
 
 /**
  * Reads one input, refusing it when it is larger than `maxBytes` (before
- * reading a regular file, or as soon as a stream passes the limit).
+ * reading a regular file, or as soon as stdin passes the limit).
  */
 export async function loadInput(
   source: InputSource,
-  cwd: string,
-  readStdin: (limit: number) => Promise<Uint8Array>,
+  io: Pick<CliIo, 'cwd' | 'stdinChunks'>,
   maxBytes: number,
+  parseOptions: ParseOptions,
 ): Promise<LoadedInput> {
   try {
-    const bytes = source.kind === 'stdin' ? await readStdin(maxBytes) : readFileWithin(resolve(cwd, source.name), maxBytes);
+    if (source.kind === 'stdin') return { ok: true, name: source.name, ...(await streamDump(io.stdinChunks(), maxBytes, parseOptions)) };
+    const bytes = readFileWithin(resolve(io.cwd, source.name), maxBytes);
     if (bytes.length > maxBytes) throw new InputTooLargeError(maxBytes, bytes.length);
-    return { ok: true, name: source.name, bytes };
+    return { ok: true, name: source.name, text: decodeDump(bytes) };
   } catch (error) {
     return { ok: false, name: source.name, ...describeReadError(error) };
   }

@@ -8,8 +8,8 @@ import { InputTooLargeError } from '../input-limit.js';
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
-  /** All of stdin; rejects with InputTooLargeError as soon as more than `limit` bytes came in. */
-  readStdin(limit: number): Promise<Uint8Array>;
+  /** Stdin, chunk by chunk as it arrives. */
+  stdinChunks(): AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   stdinIsTTY: boolean;
   cwd: string;
   /** Colour when neither --color nor --no-color is given (kleur: NO_COLOR, FORCE_COLOR, TTY, TERM=dumb). */
@@ -20,26 +20,23 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
-    readStdin: readProcessStdin,
+    stdinChunks: () => process.stdin,
     stdinIsTTY: process.stdin.isTTY === true,
     cwd: process.cwd(),
     colorByDefault: kleur.enabled,
   };
 }
 
-async function readProcessStdin(limit: number): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
+/** All of a stream's bytes; rejects with InputTooLargeError as soon as more than `limit` came in. */
+export async function readAll(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const received: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of process.stdin) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    total += bytes.length;
-    if (total > limit) {
-      process.stdin.destroy();
-      throw new InputTooLargeError(limit);
-    }
-    chunks.push(bytes);
+  for await (const chunk of chunks) {
+    total += chunk.length;
+    if (total > limit) throw new InputTooLargeError(limit);
+    received.push(chunk);
   }
-  return Buffer.concat(chunks, total);
+  return Buffer.concat(received, total);
 }
 
 /**

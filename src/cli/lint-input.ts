@@ -15,6 +15,7 @@ import { buildModel } from '../model/build.js';
 import type { Model } from '../model/types.js';
 import type { ParseSettings } from './args.js';
 import { firstNul } from './decode.js';
+import { parseOptionsFor } from './parse-options.js';
 
 export type PreparedInput =
   | { kind: 'binary'; file: string; finding: Finding }
@@ -31,11 +32,11 @@ export interface LintedInput {
   family?: Family;
 }
 
-export function prepareInput(file: string, text: string, settings: ParseSettings): PreparedInput {
+/** `parsed`: the text's parse when it was made while the text was read (stdin). */
+export function prepareInput(file: string, text: string, settings: ParseSettings, parsed?: ParseResult): PreparedInput {
   const binary = binaryInputFinding(file, text);
   if (binary) return { kind: 'binary', file, finding: binary };
-  const { inputFormat, table, family } = settings;
-  const result = parse(text, { file, format: inputFormat, ...(table === undefined ? {} : { table }), ...(family === undefined ? {} : { family }) });
+  const result = parsed ?? parse(text, parseOptionsFor(file, settings));
   return { kind: 'parsed', file, parse: result, model: buildModel(result) };
 }
 

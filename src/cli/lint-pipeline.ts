@@ -4,6 +4,7 @@
  * code. Where the dumps come from (files, stdin, the live host) is the
  * commands' business.
  */
+import type { ParseResult } from '../../grammar/ast.js';
 import { lintedDockerAnalysis } from '../docker/index.js';
 import type { DockerInputs } from '../docker/types.js';
 import { compareFindings, suppressFindings, withConfiguredSeverity } from '../engine/lint.js';
@@ -22,6 +23,8 @@ import { tool } from './version.js';
 export interface DumpToLint {
   file: string;
   text: string;
+  /** The text's parse, when it was made while the text was read (stdin). */
+  parsed?: ParseResult;
   parse: ParseSettings;
   /**
    * Dumps of one ruleset share a group: a dump's companion (the other
@@ -48,7 +51,7 @@ export interface LintedDumps {
 }
 
 export function lintDumps(dumps: readonly DumpToLint[], docker: DockerInputs | undefined, settings: LintSettings, io: CliIo): LintedDumps {
-  const prepared = dumps.map((dump) => ({ dump, input: prepareInput(dump.file, dump.text, dump.parse) }));
+  const prepared = dumps.map((dump) => ({ dump, input: prepareInput(dump.file, dump.text, dump.parse, dump.parsed) }));
   const checked: CheckedInput[] = prepared.map(({ dump, input }) => {
     const sameGroup: PreparedInput[] = prepared.filter((other) => other.dump.group === dump.group).map((other) => other.input);
     const companionModel = companionOf(input, sameGroup);

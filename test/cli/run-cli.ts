@@ -71,12 +71,22 @@ export async function runMain(args: readonly string[], stdin = '', cwd = REPO): 
   const code = await main([...args], {
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
-    readStdin: async () => new TextEncoder().encode(stdin),
+    stdinChunks: () => inPieces(new TextEncoder().encode(stdin)),
     stdinIsTTY: false,
     cwd,
     colorByDefault: false,
   });
   return { code, stdout, stderr };
+}
+
+/**
+ * Stdin as a pipe delivers it: in pieces whose cuts fall anywhere, inside a
+ * line or a UTF-8 sequence (the in-process runs exercise streaming parse).
+ */
+function inPieces(bytes: Uint8Array, size = 4093): Uint8Array[] {
+  const pieces: Uint8Array[] = [];
+  for (let start = 0; start < bytes.length; start += size) pieces.push(bytes.subarray(start, start + size));
+  return pieces;
 }
 
 /**

@@ -16,7 +16,7 @@ function packagesLoadedBy(args: readonly string[]): string[] {
     import { createRequire } from 'node:module';
     import { main } from './dist/cli/main.js';
     const quiet = () => undefined;
-    await main(${JSON.stringify(args)}, { stdout: quiet, stderr: quiet, readStdin: async () => new Uint8Array(), stdinIsTTY: false, cwd: process.cwd(), colorByDefault: false });
+    await main(${JSON.stringify(args)}, { stdout: quiet, stderr: quiet, stdinChunks: () => [], stdinIsTTY: false, cwd: process.cwd(), colorByDefault: false });
     const loaded = Object.keys(createRequire(import.meta.url).cache).map((path) => /node_modules\\/([^/]+)\\//.exec(path)?.[1]).filter(Boolean);
     process.stdout.write(JSON.stringify([...new Set(loaded)].sort()));
   `;

@@ -60,7 +60,7 @@ describe('internal errors', () => {
       stderr: (text: string) => {
         io.err += text;
       },
-      readStdin: async () => new Uint8Array(),
+      stdinChunks: () => [],
       stdinIsTTY: false,
       cwd: REPO,
       colorByDefault: false,
@@ -80,7 +80,12 @@ describe('internal errors', () => {
   });
 
   it('also when reading stdin fails', async () => {
-    const io = fakeIo({ readStdin: async () => Promise.reject(new Error('EIO')) });
+    const io = fakeIo({
+      stdinChunks: async function* () {
+        yield new TextEncoder().encode('*filter\n');
+        throw new Error('EIO');
+      },
+    });
     expect(await main(['check', '-'], io)).toBe(2);
     expect(io.err).toMatch(/^iptlint: cannot read '<stdin>': EIO\nhint: /);
   });

@@ -5,11 +5,11 @@ import type { ParsedCommand, ParseSettings } from '../args.js';
 import { BaselineRun } from '../baseline-run.js';
 import { readConfigState } from '../config-state.js';
 import { readDockerState } from '../docker-state.js';
-import { decodeDump } from '../decode.js';
 import { ExitCode } from '../exit-code.js';
 import { loadInput, refuseTerminalStdin, resolveInputs, STDIN_NAME } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { emitReports, lintDumps, type DumpToLint } from '../lint-pipeline.js';
+import { parseOptionsFor } from '../parse-options.js';
 import { printInputError } from '../report-input-error.js';
 
 type CheckCommand = Extract<ParsedCommand, { command: 'check' }>;
@@ -31,7 +31,7 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
   const unreadable: FileReport[] = [];
   const dumps: DumpToLint[] = [];
   for (const source of sources) {
-    const loaded = await loadInput(source, io.cwd, io.readStdin, cmd.parse.maxInputBytes);
+    const loaded = await loadInput(source, io, cmd.parse.maxInputBytes, parseOptionsFor(source.name, parseSettings));
     if (!loaded.ok) {
       printInputError(io, loaded);
       unreadable.push({ status: 'unreadable', file: loaded.name, error: loaded.error });
@@ -39,7 +39,8 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
     }
     dumps.push({
       file: loaded.name,
-      text: decodeDump(loaded.bytes),
+      text: loaded.text,
+      ...(loaded.parsed ? { parsed: loaded.parsed } : {}),
       parse: parseSettings,
       lintOptions: lintOptionsFor(config, loaded.name === STDIN_NAME ? undefined : loaded.name, io.cwd),
     });

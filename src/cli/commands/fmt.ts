@@ -4,11 +4,11 @@ import type { Finding } from '../../engine/types.js';
 import { formatStylish } from '../../formatters/stylish.js';
 import { neutralize } from '../../formatters/terminal-text.js';
 import type { ParsedCommand } from '../args.js';
-import { decodeDump } from '../decode.js';
 import { ExitCode } from '../exit-code.js';
 import { loadInput, refuseTerminalStdin, STDIN_NAME, type InputSource } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { binaryInputFinding } from '../lint-input.js';
+import { parseOptionsFor } from '../parse-options.js';
 import { printInputError } from '../report-input-error.js';
 import { tool } from '../version.js';
 
@@ -18,16 +18,15 @@ export async function runFmt(cmd: FmtCommand, io: CliIo): Promise<ExitCode> {
   const source: InputSource =
     cmd.file === undefined || cmd.file === '-' ? { kind: 'stdin', name: STDIN_NAME } : { kind: 'file', name: cmd.file };
   if (cmd.file === undefined) refuseTerminalStdin(io.stdinIsTTY);
-  const loaded = await loadInput(source, io.cwd, io.readStdin, cmd.parse.maxInputBytes);
+  const loaded = await loadInput(source, io, cmd.parse.maxInputBytes, parseOptionsFor(source.name, cmd.parse));
   if (!loaded.ok) {
     printInputError(io, loaded);
     return ExitCode.failure;
   }
-  const text = decodeDump(loaded.bytes);
+  const { text } = loaded;
   const binary = binaryInputFinding(loaded.name, text);
   if (binary) return printSyntaxErrors(io, cmd, loaded.name, text, [binary]);
-  const { inputFormat, table, family } = cmd.parse;
-  const result = parse(text, { file: loaded.name, format: inputFormat, table, family });
+  const result = loaded.parsed ?? parse(text, parseOptionsFor(loaded.name, cmd.parse));
   if (result.errors.length > 0) return printSyntaxErrors(io, cmd, loaded.name, text, parseErrorFindings(result));
 
   const formatted = print(result);

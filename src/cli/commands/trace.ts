@@ -4,7 +4,7 @@ import { InputTooLargeError } from '../../input-limit.js';
 import { renderTrace, traceBatch, tracePacket, TraceInputError, type TraceRequest } from '../../packet/index.js';
 import type { PacketSettings, ParsedCommand } from '../args.js';
 import { ExitCode } from '../exit-code.js';
-import type { CliIo } from '../io.js';
+import { readAll, type CliIo } from '../io.js';
 import { loadHost } from '../packet-host.js';
 import { UsageError } from '../usage-error.js';
 
@@ -31,7 +31,7 @@ export async function runTrace(cmd: TraceCommand, io: CliIo): Promise<ExitCode> 
 
 async function readBatch(io: CliIo, limit: number): Promise<Uint8Array> {
   try {
-    return await io.readStdin(limit);
+    return await readAll(io.stdinChunks(), limit);
   } catch (error) {
     if (error instanceof InputTooLargeError) throw new UsageError(`the --batch packets on stdin are ${error.message}`, 'pass a larger --max-input-size, or split the batch');
     throw error;

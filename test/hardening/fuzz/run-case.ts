@@ -134,7 +134,7 @@ async function cliProblems(bytes: Uint8Array): Promise<string[]> {
     const code = await main(argv, {
       stdout: (text) => void (stdout += text),
       stderr: (text) => void (stderr += text),
-      readStdin: async () => bytes,
+      stdinChunks: () => [bytes],
       stdinIsTTY: false,
       cwd: process.cwd(),
       colorByDefault: false,
