@@ -2,7 +2,8 @@
  * iptlint's programmatic API: parse and print dumps, build the model, lint,
  * and format findings exactly as the CLI does.
  */
-export { parse, print } from '../grammar/index.js';
+export { DumpParser, parse, print } from '../grammar/index.js';
+export type { ParseOptions } from '../grammar/index.js';
 export { buildModel } from './model/build.js';
 export { checkText, lint, parseErrorFindings } from './engine/lint.js';
 export { allRules } from '../rules/index.js';
