@@ -2,7 +2,7 @@
 // iptlint benchmark runner. See bench/README.md.
 //
 //   node bench/run.mjs [--sizes 10k,115k,250k] [--runs 5] [--quick] [--check-linear]
-//                      [--linear-metric wall|cpu] [--tools iptlint,legacy,nft,split] [--build]
+//                      [--linear-metric wall|cpu] [--tools iptlint,legacy,nft,split,floor] [--build]
 //                      [--warmup 1] [--seed 1] [--timeout 900] [--json FILE]
 //                      [--docker 100x1000|none]
 //
@@ -49,6 +49,7 @@ export const TOOLS = [
   { id: 'legacy', label: 'legacy-restore --test', argv: (f) => ['iptables-legacy-restore', '--test', f], ok: [0], baseline: true, netns: true },
   { id: 'nft', label: 'nft-restore --test', argv: (f) => ['iptables-nft-restore', '--test', f], ok: [0], baseline: true, netns: true },
   { id: 'split', label: 'node read+split', argv: (f) => [NODE, '-e', READ_SPLIT, f], ok: [0], baseline: true },
+  { id: 'floor', label: 'node line-scan floor', argv: (f) => [NODE, path.join(BENCH, 'lib/line-scan-floor.mjs'), f], ok: [0], baseline: true },
 ];
 
 // Runs "$@" under bash `time` + GNU time; $1 = result file prefix, $2 = timeout s.
@@ -217,6 +218,7 @@ const notes = [];
 const active = [];
 for (const t of tools) {
   let why = null;
+  if (t.workload === 'docker' && !dockerHost) continue;
   if (t.needsBuild && !fs.existsSync(path.join(ROOT, 'dist/cli/main.js'))) why = 'dist/ not built (npm run build, or pass --build)';
   else if (t.netns && nsReason) why = `cannot create a network namespace: ${nsReason}`;
   else {
