@@ -94,7 +94,7 @@ const COUNTER = /^[0-9]+$/;
 const INT_MAX = 2147483647;
 
 /** What the reader holds between lines. */
-const NO_INPUT: CommandWords = { words: new LineWords(0, [], 1, undefined), counters: undefined, position: { line: 0, offset: 0, length: 0 }, trailingBlank: false };
+const NO_INPUT: CommandWords = { words: new LineWords(0, '', 0, '', undefined), counters: undefined, position: { line: 0, offset: 0, length: 0 }, trailingBlank: false };
 
 /**
  * Words are handled as WordRefs: the index of one of the line's words, or a

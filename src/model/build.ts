@@ -35,6 +35,8 @@ class ModelBuilder {
   /** Target names changed by `-E`: the AST still shows the old name. */
   private readonly renamedTargets = new Map<Rule, string>();
   private readonly keys = new Map<Rule, string>();
+  /** One string per target name for all rules (see ModelRule). */
+  private readonly targetNames = new Map<string, string>();
   private readonly lines = new LineIndexBuilder();
 
   constructor(private readonly parse: ParseResult) {}
@@ -241,7 +243,7 @@ class ModelBuilder {
   }
 
   private insertRule(working: WorkingTable, chain: Chain, index: number, command: CommandLine): void {
-    const rule = new ModelRule(working.scope, chain.name, command);
+    const rule = new ModelRule(working.scope, chain.name, command, this.targetNames);
     if (chain.rules.length === 0) chain.rules = [rule];
     else if (index === chain.rules.length) chain.rules.push(rule);
     else chain.rules.splice(index, 0, rule);

@@ -18,6 +18,13 @@ function targetOf(parts: readonly RulePart[]): TargetSpec | undefined {
   return undefined;
 }
 
+function sharedName(names: Map<string, string>, name: string): string {
+  const shared = names.get(name);
+  if (shared !== undefined) return shared;
+  names.set(name, name);
+  return name;
+}
+
 /** What every rule of a table has in common: one object per table, not two fields per rule. */
 export interface RuleScope {
   readonly table: TableName;
@@ -35,13 +42,14 @@ export class ModelRule implements Rule {
   private cachedPredicates: RulePredicates | undefined;
   private cachedUnconditional: boolean | undefined;
 
-  constructor(scope: RuleScope, chain: string, command: CommandLine) {
+  /** `names` shares one string per target name among the rules (the grammar cuts a new one from the source on each read). */
+  constructor(scope: RuleScope, chain: string, command: CommandLine, names: Map<string, string>) {
     this.scope = scope;
     this.chain = chain;
     this.command = command;
     this.target = targetOf(this.parts);
-    // Read once: the grammar makes a new Word on each read of the name.
-    this.targetName = this.target?.name.text;
+    const name = this.target?.name.text;
+    this.targetName = name === undefined ? undefined : sharedName(names, name);
   }
 
   get table(): TableName {
