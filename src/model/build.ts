@@ -244,8 +244,7 @@ class ModelBuilder {
 
   private insertRule(working: WorkingTable, chain: Chain, index: number, command: CommandLine): void {
     const rule = new ModelRule(working.scope, chain.name, command, this.targetNames);
-    if (chain.rules.length === 0) chain.rules = [rule];
-    else if (index === chain.rules.length) chain.rules.push(rule);
+    if (index === chain.rules.length) chain.rules = appended(chain.rules, rule);
     else chain.rules.splice(index, 0, rule);
     const target = rule.targetName;
     // ACCEPT/DROP/… can never name a chain: not counting them keeps them out of the map.
@@ -363,16 +362,16 @@ class ModelBuilder {
           byAction.add(rule, action);
           if ((action.kind === 'jump' || action.kind === 'goto') && action.resolved) {
             const edge: JumpEdge = { from: chain.name, to: action.chain, via: action.kind, rule };
-            if (outgoing === undefined) outgoing = [edge];
-            else outgoing.push(edge);
+            outgoing = outgoing === undefined ? [edge] : appended(outgoing, edge);
             const into = incomingOfTable.get(action.chain);
             if (into === undefined) incomingOfTable.set(action.chain, [edge]);
+            else if (into.length < EXACT_UP_TO) incomingOfTable.set(action.chain, into.concat(edge));
             else into.push(edge);
           }
         }
         if (outgoing !== undefined) outgoingOfTable.set(chain.name, exactSize(outgoing));
       }
-      for (const [to, into] of incomingOfTable) if (into.length > 1) incomingOfTable.set(to, exactSize(into));
+      for (const [to, into] of incomingOfTable) if (into.length > EXACT_UP_TO) incomingOfTable.set(to, exactSize(into));
       edges.set(name, outgoingOfTable);
       incoming.set(name, incomingOfTable);
       actionIndexes.set(name, byAction.index);
@@ -410,11 +409,24 @@ function addChain(table: Table, name: string, builtin: boolean, span: Span): Cha
 }
 
 /**
- * The list without the spare capacity that push leaves (room for 16 more
- * elements): the model keeps a few lists per chain, and a big dump has tens of
- * thousands of chains with a few rules or edges each. One-element lists are
- * made as literals, which have no spare room.
+ * Lists up to this length are grown by copying (`concat` makes an array of
+ * the exact size), longer ones by `push` and trimmed once at the end. The
+ * model keeps a few lists per chain, and a big dump has tens of thousands of
+ * chains with a few rules or edges each: grown by `push`, each would keep
+ * room for 16 more elements, and trimming them all at the end would leave
+ * the outgrown copies (long-lived, so old-generation garbage) behind.
  */
+const EXACT_UP_TO = 8;
+
+function appended<T>(list: T[], item: T): T[] {
+  if (list.length >= EXACT_UP_TO) {
+    list.push(item);
+    return list;
+  }
+  return list.concat([item]);
+}
+
+/** The list without the spare capacity that `push` leaves (only lists that grew past EXACT_UP_TO were pushed to). */
 function exactSize<T>(list: T[]): T[] {
-  return list.length > 1 ? list.slice() : list;
+  return list.length > EXACT_UP_TO ? list.slice() : list;
 }
