@@ -88,11 +88,7 @@ let quotedTextCount = 0;
 function takeLineWords(text: string, lineStart: number): LineWords {
   const count = lineWordCount;
   const bounds = wideBounds ?? boundsText(2 * count);
-  let unquoted: (string | undefined)[] | undefined;
-  if (quotedTextCount > 0) {
-    unquoted = new Array<string | undefined>(count);
-    for (let k = 0; k < quotedTextCount; k += 2) unquoted[quotedTexts[k] as number] = quotedTexts[k + 1] as string;
-  }
+  const unquoted = quotedTextCount > 0 ? quotedTexts.slice(0, quotedTextCount) : undefined;
   lineWordCount = 0;
   quotedTextCount = 0;
   wideBounds = undefined;

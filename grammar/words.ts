@@ -179,8 +179,8 @@ export class LineWords {
     /** Offset of the line's first character in `source`. */
     private readonly sourceStart: number,
     private readonly bounds: string | readonly number[],
-    /** Text by word index, only where it differs from the raw text. */
-    private readonly unquoted: readonly (string | undefined)[] | undefined,
+    /** (word index, text) pairs for the words whose text differs from the raw text (few lines have any, most of those one). */
+    private readonly unquoted: readonly (number | string)[] | undefined,
   ) {}
 
   /** Completes the position once the parser knows the line number and where the batch sits. */
@@ -195,7 +195,7 @@ export class LineWords {
 
   text(ref: WordRef): string {
     if (typeof ref !== 'number') return ref.text;
-    return this.unquoted?.[ref] ?? this.rawText(ref);
+    return this.unquotedText(ref) ?? this.rawText(ref);
   }
 
   raw(ref: WordRef): string {
@@ -217,7 +217,7 @@ export class LineWords {
     if (typeof ref !== 'number') return ref;
     const start = this.bound(2 * ref);
     const raw = this.rawText(ref);
-    const text = this.unquoted?.[ref];
+    const text = this.unquotedText(ref);
     return text === undefined ? new SourceWord(raw, this.line, start + 1, this.lineOffset + start) : new QuotedSourceWord(text, raw, this.line, start + 1, this.lineOffset + start);
   }
 
@@ -226,6 +226,13 @@ export class LineWords {
     const words = new Array<Word>(this.length);
     for (let k = 0; k < words.length; k++) words[k] = this.word(k);
     return words;
+  }
+
+  private unquotedText(index: number): string | undefined {
+    const pairs = this.unquoted;
+    if (pairs === undefined) return undefined;
+    for (let k = 0; k < pairs.length; k += 2) if (pairs[k] === index) return pairs[k + 1] as string;
+    return undefined;
   }
 
   private rawText(index: number): string {

@@ -27,6 +27,8 @@ interface WorkingTable {
   referrers: Map<string, number>;
   /** The chain the previous `-A`/`-I` went to: dumps add to one chain many times in a row. */
   lastAdded: Chain | undefined;
+  /** One string per target name for the rules: a chain's own name when the target is a chain of the table. */
+  shareTargetName: (name: string) => string;
 }
 
 class ModelBuilder {
@@ -35,8 +37,8 @@ class ModelBuilder {
   /** Target names changed by `-E`: the AST still shows the old name. */
   private readonly renamedTargets = new Map<Rule, string>();
   private readonly keys = new Map<Rule, string>();
-  /** One string per target name for all rules (see ModelRule). */
-  private readonly targetNames = new Map<string, string>();
+  /** Target names that are no chain (verdicts, extensions, unknown names), one string each (see shareTargetName). */
+  private readonly otherTargetNames = new Map<string, string>();
   private readonly lines = new LineIndexBuilder();
 
   constructor(private readonly parse: ParseResult) {}
@@ -44,7 +46,9 @@ class ModelBuilder {
   applyBlock(block: TableBlock, blockIndex: number): void {
     let working = this.tables.get(block.name);
     if (!working) {
-      working = { table: newTable(block), scope: { table: block.name, family: this.parse.family }, referrers: new Map(), lastAdded: undefined };
+      const table = newTable(block);
+      const shareTargetName = (name: string): string => table.chains.get(name)?.name ?? this.shareOtherTargetName(name);
+      working = { table, scope: { table: block.name, family: this.parse.family }, referrers: new Map(), lastAdded: undefined, shareTargetName };
       this.tables.set(block.name, working);
     } else {
       working.table.blocks.push(block);
@@ -69,6 +73,13 @@ class ModelBuilder {
       this.apply(working, command, chainName);
     }
     while (c < chains.length) this.declare(working, chains[c++] as ChainDeclaration);
+  }
+
+  private shareOtherTargetName(name: string): string {
+    const shared = this.otherTargetNames.get(name);
+    if (shared !== undefined) return shared;
+    this.otherTargetNames.set(name, name);
+    return name;
   }
 
   /** iptables-restore flushes a table when its `*table` line comes again (without --noflush). */
@@ -243,7 +254,7 @@ class ModelBuilder {
   }
 
   private insertRule(working: WorkingTable, chain: Chain, index: number, command: CommandLine): void {
-    const rule = new ModelRule(working.scope, chain.name, command, this.targetNames);
+    const rule = new ModelRule(working.scope, chain.name, command, working.shareTargetName);
     if (index === chain.rules.length) chain.rules = appended(chain.rules, rule);
     else chain.rules.splice(index, 0, rule);
     const target = rule.targetName;

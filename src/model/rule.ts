@@ -18,13 +18,6 @@ function targetOf(parts: readonly RulePart[]): TargetSpec | undefined {
   return undefined;
 }
 
-function sharedName(names: Map<string, string>, name: string): string {
-  const shared = names.get(name);
-  if (shared !== undefined) return shared;
-  names.set(name, name);
-  return name;
-}
-
 /** What every rule of a table has in common: one object per table, not two fields per rule. */
 export interface RuleScope {
   readonly table: TableName;
@@ -35,21 +28,24 @@ export class ModelRule implements Rule {
   chain: string;
   index = -1;
   action: RuleAction = NO_ACTION;
-  readonly target: TargetSpec | undefined;
   readonly targetName: string | undefined;
   readonly command: CommandLine;
   private readonly scope: RuleScope;
   private cachedPredicates: RulePredicates | undefined;
   private cachedUnconditional: boolean | undefined;
 
-  /** `names` shares one string per target name among the rules (the grammar cuts a new one from the source on each read). */
-  constructor(scope: RuleScope, chain: string, command: CommandLine, names: Map<string, string>) {
+  /** `shareName` gives the one string the model keeps for a target name (the grammar cuts a new one from the source on each read). */
+  constructor(scope: RuleScope, chain: string, command: CommandLine, shareName: (name: string) => string) {
     this.scope = scope;
     this.chain = chain;
     this.command = command;
-    this.target = targetOf(this.parts);
     const name = this.target?.name.text;
-    this.targetName = name === undefined ? undefined : sharedName(names, name);
+    this.targetName = name === undefined ? undefined : shareName(name);
+  }
+
+  /** Found again on each read (a walk over a few parts): one field less on each of a dump's rules. */
+  get target(): TargetSpec | undefined {
+    return targetOf(this.parts);
   }
 
   get table(): TableName {
