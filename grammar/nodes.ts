@@ -32,7 +32,7 @@ import type {
   TargetSpec,
   Word,
 } from './ast.js';
-import { spanAfter, spanFrom, type LineWords, type WordRef } from './words.js';
+import { SourceWord, spanAfter, spanFrom, type LineWords, type WordRef } from './words.js';
 
 /** Sets the `kind` every node of a class shares on the class's prototype. */
 function kindOnPrototype(nodeClass: abstract new (...args: never[]) => { readonly kind: string }, kind: string): void {
@@ -546,7 +546,20 @@ export class CountersNode implements Counters {
   }
 }
 
-/** `:NAME POLICY [p:b]`; its span is the whole line, kept as numbers. */
+/**
+ * A word of a chain line kept as its text alone when it is a plain word of
+ * that line (its column is kept by the ChainNode), otherwise as the Word.
+ */
+type ChainWord = string | Word;
+
+/** Columns up to this fit in ChainNode's packed field (15 bits each). */
+const CHAIN_COLUMN_MAX = 0x7fff;
+
+/**
+ * `:NAME POLICY [p:b]`; its span is the whole line, kept as numbers, and its
+ * name and policy as their texts and columns: a Kubernetes dump declares one
+ * chain for every three rules, and two Word objects per chain were 100 bytes.
+ */
 export class ChainNode implements ChainDeclaration {
   declare readonly kind: 'chain';
   counters: Counters | undefined;
@@ -554,19 +567,38 @@ export class ChainNode implements ChainDeclaration {
   private readonly line: number;
   private readonly offset: number;
   private readonly length: number;
+  private readonly nameWord: ChainWord;
+  private readonly policyWord: ChainWord;
+  /** Name column and policy column (15 bits each), for the words kept as text. */
+  private readonly columns: number;
 
-  constructor(
-    public name: Word,
-    public policy: Word,
-    position: LinePosition,
-  ) {
+  constructor(name: Word, policy: Word, position: LinePosition) {
     this.line = position.line;
     this.offset = position.offset;
     this.length = position.length;
+    const nameSpan = name.span;
+    const policySpan = policy.span;
+    const plainName = isPlainWordAt(name, nameSpan, position);
+    const plainPolicy = isPlainWordAt(policy, policySpan, position);
+    this.nameWord = plainName ? name.text : name;
+    this.policyWord = plainPolicy ? policy.text : policy;
+    this.columns = (plainName ? nameSpan.column : 0) | ((plainPolicy ? policySpan.column : 0) << 15);
+  }
+
+  get name(): Word {
+    return this.chainWord(this.nameWord, this.columns & CHAIN_COLUMN_MAX);
+  }
+
+  get policy(): Word {
+    return this.chainWord(this.policyWord, this.columns >>> 15);
   }
 
   get span(): Span {
     return wholeLineSpan(this.line, this.offset, this.length);
+  }
+
+  private chainWord(word: ChainWord, column: number): Word {
+    return typeof word === 'string' ? new SourceWord(word, this.line, column, this.offset + column - 1) : word;
   }
 
   toJSON(): ChainDeclaration {
@@ -575,5 +607,18 @@ export class ChainNode implements ChainDeclaration {
     if (this.trailing !== undefined) json.trailing = this.trailing;
     return json;
   }
+}
+
+/** The word is its raw text at its span, on the line at `position`, at a column that fits in ChainNode's packed field. */
+function isPlainWordAt(word: Word, span: Span, position: LinePosition): boolean {
+  return (
+    word.raw === word.text &&
+    span.line === position.line &&
+    span.endLine === position.line &&
+    span.column >= 1 &&
+    span.column <= CHAIN_COLUMN_MAX &&
+    span.endColumn - span.column === word.text.length &&
+    span.offset === position.offset + span.column - 1
+  );
 }
 kindOnPrototype(ChainNode, 'chain');
