@@ -388,19 +388,31 @@ export class TargetNode extends ExtensionNode implements TargetSpec {
 }
 kindOnPrototype(TargetNode, 'target');
 
+/** A rule specification with at least one part: it spans from the first part to the last. */
 export class RuleSpecNode implements RuleSpec {
+  constructor(public parts: RulePart[]) {}
+
+  get span(): Span {
+    const parts = this.parts;
+    return spanFrom((parts[0] as RulePart).span, (parts[parts.length - 1] as RulePart).span);
+  }
+
+  toJSON(): RuleSpec {
+    return { parts: this.parts, span: this.span };
+  }
+}
+
+/** An empty rule specification (`-A CHAIN` alone): a zero-width span right after the last word before it. */
+export class EmptyRuleSpecNode implements RuleSpec {
+  readonly parts: RulePart[] = [];
+
   constructor(
-    public parts: RulePart[],
     private readonly words: LineWords,
-    /** The last word before an empty rule specification (it sits right after it). */
     private readonly anchor: WordRef,
   ) {}
 
   get span(): Span {
-    const first = this.parts[0];
-    const last = this.parts[this.parts.length - 1];
-    if (first === undefined || last === undefined) return spanAfter(this.words.span(this.anchor));
-    return spanFrom(first.span, last.span);
+    return spanAfter(this.words.span(this.anchor));
   }
 
   toJSON(): RuleSpec {
@@ -562,8 +574,12 @@ const CHAIN_COLUMN_MAX = 0x7fff;
  */
 export class ChainNode implements ChainDeclaration {
   declare readonly kind: 'chain';
-  counters: Counters | undefined;
   trailing: string | undefined;
+  /** The counters' packets text when they are kept as texts and columns (nearly always), else the Counters. */
+  private counterPackets: string | Counters | undefined;
+  private counterBytes = '';
+  /** Column and end column of the counters kept as texts (15 bits each). */
+  private counterColumns = 0;
   private readonly line: number;
   private readonly offset: number;
   private readonly length: number;
@@ -591,6 +607,30 @@ export class ChainNode implements ChainDeclaration {
 
   get policy(): Word {
     return this.chainWord(this.policyWord, this.columns >>> 15);
+  }
+
+  get counters(): Counters | undefined {
+    const packets = this.counterPackets;
+    if (typeof packets !== 'string') return packets;
+    const column = this.counterColumns & CHAIN_COLUMN_MAX;
+    const at: Span = { line: this.line, column, endLine: this.line, endColumn: this.counterColumns >>> 15, offset: this.offset + column - 1 };
+    return new CountersNode(packets, this.counterBytes, at);
+  }
+
+  set counters(counters: Counters | undefined) {
+    const span = counters?.span;
+    if (counters === undefined || span === undefined || !this.isOnLine(span)) {
+      this.counterPackets = counters;
+      return;
+    }
+    this.counterPackets = counters.packets;
+    this.counterBytes = counters.bytes;
+    this.counterColumns = span.column | (span.endColumn << 15);
+  }
+
+  /** The span lies on this line, at columns that fit in 15 bits. */
+  private isOnLine(span: Span): boolean {
+    return span.line === this.line && span.endLine === this.line && span.column >= 1 && span.endColumn <= CHAIN_COLUMN_MAX && span.offset === this.offset + span.column - 1;
   }
 
   get span(): Span {
