@@ -8,6 +8,8 @@ import { ActionIndexBuilder, rememberActionIndexes, type ActionIndex } from './a
 import { TableActions } from './actions.js';
 import { LineIndexBuilder, rememberLineIndex } from './line-index.js';
 import { builtinChainsOf, isBuiltinChain, STANDARD_VERDICTS } from './builtins.js';
+import { ModelChain, type SpanSource } from './chain.js';
+import { ModelEdge } from './edge.js';
 import { ModelRule, type RuleScope } from './rule.js';
 import { ruleKey } from './rule-key.js';
 import type { Chain, JumpEdge, Model, ModelDiagnostic, ModelDiagnosticKind, Rule, Table, TableName } from './types.js';
@@ -99,11 +101,10 @@ class ModelBuilder {
 
   private declare(working: WorkingTable, declaration: ChainDeclaration): void {
     const name = declaration.name.text;
-    const existing = working.table.chains.get(name);
-    const chain = existing ?? addChain(working.table, name, false, declaration.span);
-    // Nearly every chain is declared once: a one-element literal, not a push-grown array, lives on in the model.
-    if (chain.declarations.length === 0) chain.declarations = [declaration];
-    else chain.declarations.push(declaration);
+    // Every chain of a table being built was made by addChain.
+    const existing = working.table.chains.get(name) as ModelChain | undefined;
+    const chain = existing ?? addChain(working.table, name, false, declaration);
+    chain.addDeclaration(declaration);
     const policy = declaration.policy.text;
     if (chain.builtin && (policy === 'ACCEPT' || policy === 'DROP')) chain.policy = policy;
   }
@@ -158,7 +159,7 @@ class ModelBuilder {
           this.diagnose('chain-exists', table.name, command.span, `-N ${chainName}: chain ${chainName} already exists in table ${table.name}`, command, chainName);
           return;
         }
-        addChain(table, chainName, false, command.span).createdBy = command;
+        addChain(table, chainName, false, command).createdBy = command;
         return;
       }
       case 'delete-chain':
@@ -206,7 +207,7 @@ class ModelBuilder {
     const { table } = working;
     let chain = table.chains.get(name);
     if (!chain) {
-      chain = addChain(table, name, false, command.chain?.span ?? command.span);
+      chain = addChain(table, name, false, command.chain ?? command);
       chain.implicit = true;
     }
     working.lastAdded = chain;
@@ -372,7 +373,7 @@ class ModelBuilder {
           rule.action = action;
           byAction.add(rule, action);
           if ((action.kind === 'jump' || action.kind === 'goto') && action.resolved) {
-            const edge: JumpEdge = { from: chain.name, to: action.chain, via: action.kind, rule };
+            const edge: JumpEdge = new ModelEdge(rule, action.chain);
             outgoing = outgoing === undefined ? [edge] : appended(outgoing, edge);
             const into = incomingOfTable.get(action.chain);
             if (into === undefined) incomingOfTable.set(action.chain, [edge]);
@@ -405,15 +406,16 @@ function compactChainOrder(table: Table): void {
 function newTable(block: TableBlock): Table {
   const span = block.header?.span ?? block.span;
   const table: Table = { name: block.name, chains: new Map(), chainOrder: [], blocks: [block], span };
+  const header: SpanSource = { span };
   for (const hook of builtinChainsOf(block.name)) {
-    const chain = addChain(table, hook, true, span);
+    const chain = addChain(table, hook, true, header);
     chain.policy = 'ACCEPT';
   }
   return table;
 }
 
-function addChain(table: Table, name: string, builtin: boolean, span: Span): Chain {
-  const chain: Chain = { table: table.name, name, builtin: builtin || isBuiltinChain(table.name, name), declarations: [], rules: [], span };
+function addChain(table: Table, name: string, builtin: boolean, spanSource: SpanSource): ModelChain {
+  const chain = new ModelChain(table.name, name, builtin || isBuiltinChain(table.name, name), spanSource);
   table.chains.set(name, chain);
   table.chainOrder.push(name);
   return chain;
