@@ -291,9 +291,8 @@ export class DumpBuilder {
       if (words.length > UNREAD_WORDS) return false;
     }
     for (let k = 0; k < words.length; k++) {
-      const text = words.text(k);
-      if (text.length * 3 < MAX_WORD_BYTES) continue;
-      const bytes = Buffer.byteLength(text);
+      if (words.rawLength(k) * 3 < MAX_WORD_BYTES) continue;
+      const bytes = Buffer.byteLength(words.text(k));
       if (bytes >= MAX_WORD_BYTES) {
         this.error('syntax/word-too-long', `a word of ${bytes} bytes: iptables-restore refuses words of ${MAX_WORD_BYTES} bytes or more ("Parameter too long!")`, words.span(k), `under ${MAX_WORD_BYTES} bytes`);
       }

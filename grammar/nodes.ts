@@ -32,7 +32,7 @@ import type {
   TargetSpec,
   Word,
 } from './ast.js';
-import { spanAfter, spanFrom, type LineWords, type WordRef } from './words.js';
+import { SourceWord, spanAfter, spanFrom, type LineWords, type WordRef } from './words.js';
 
 /** Sets the `kind` every node of a class shares on the class's prototype. */
 function kindOnPrototype(nodeClass: abstract new (...args: never[]) => { readonly kind: string }, kind: string): void {
@@ -79,19 +79,91 @@ interface OptionFields<Name extends string> {
   bangSpan?: Span;
 }
 
+/** Where an option's words are, when they do not fit in `packOptionRefs` (pieces of words, long lines, `!` on both sides). */
+interface OptionRefs {
+  option: WordRef;
+  values: ValueRefs;
+  negation: Negation;
+  bang: WordRef | undefined;
+  prefixBang: WordRef | undefined;
+}
+
+/** Word indexes up to this fit in a packed field (a rule line has at most 251 words for iptables-restore). */
+const PACKED_MAX = 1022;
+const PACKED_BITS = 10;
+const PACKED_MASK = (1 << PACKED_BITS) - 1;
+
+function packable(ref: WordRef | undefined): ref is number | undefined {
+  return ref === undefined || (typeof ref === 'number' && ref <= PACKED_MAX);
+}
+
+/** A packed field: 0 for none, else the word index + 1. */
+function packedField(packed: number, shift: number): number | undefined {
+  const field = (packed >>> shift) & PACKED_MASK;
+  return field === 0 ? undefined : field - 1;
+}
+
+/**
+ * The option, its value and its `!` as three word indexes in one small
+ * integer, when they are plain words of the line (nearly always): an option
+ * node is then three fields, not seven. The negation follows from where the
+ * `!` is: before the option (prefix) or after it (infix).
+ */
+function packOptionRefs(refs: OptionRefs): number | OptionRefs {
+  const { option, values, negation, bang, prefixBang } = refs;
+  if (typeof option !== 'number' || option > PACKED_MAX || Array.isArray(values) || !packable(values) || !packable(bang)) return refs;
+  const expected: Negation = bang === undefined ? 'none' : bang < option ? 'prefix' : 'infix';
+  if (negation !== expected || prefixBang !== (negation === 'prefix' ? bang : undefined)) return refs;
+  return (option + 1) | ((values === undefined ? 0 : values + 1) << PACKED_BITS) | ((bang === undefined ? 0 : bang + 1) << (2 * PACKED_BITS));
+}
+
+function unpackOptionRefs(refs: number | OptionRefs): OptionRefs {
+  if (typeof refs !== 'number') return refs;
+  const option = packedField(refs, 0) as number;
+  const bang = packedField(refs, 2 * PACKED_BITS);
+  const negation: Negation = bang === undefined ? 'none' : bang < option ? 'prefix' : 'infix';
+  return { option, values: packedField(refs, PACKED_BITS), negation, bang, prefixBang: negation === 'prefix' ? bang : undefined };
+}
+
 /** What base and extension options share: the span runs from a prefix `!` (or the option) to the last value. */
 abstract class OptionNode<Name extends string> {
+  private refs: number | OptionRefs;
+
   constructor(
     private readonly words: LineWords,
     public name: Name,
-    public negation: Negation,
-    private readonly option: WordRef,
-    private readonly valueRefs: ValueRefs,
+    negation: Negation,
+    option: WordRef,
+    values: ValueRefs,
     /** The `!` that negates the option (before or after it), if any. */
-    private readonly bang: WordRef | undefined,
+    bang: WordRef | undefined,
     /** A `!` written before the option: the option starts there. */
-    private readonly prefixBang: WordRef | undefined,
-  ) {}
+    prefixBang: WordRef | undefined,
+  ) {
+    this.refs = packOptionRefs({ option, values, negation, bang, prefixBang });
+  }
+
+  get negation(): Negation {
+    const refs = this.refs;
+    if (typeof refs !== 'number') return refs.negation;
+    const bang = packedField(refs, 2 * PACKED_BITS);
+    return bang === undefined ? 'none' : bang < (packedField(refs, 0) as number) ? 'prefix' : 'infix';
+  }
+
+  /** Changes only how the option is printed (tests and fixes build variants this way). */
+  set negation(negation: Negation) {
+    this.refs = { ...unpackOptionRefs(this.refs), negation };
+  }
+
+  private get option(): WordRef {
+    const refs = this.refs;
+    return typeof refs === 'number' ? (packedField(refs, 0) as number) : refs.option;
+  }
+
+  private get valueRefs(): ValueRefs {
+    const refs = this.refs;
+    return typeof refs === 'number' ? packedField(refs, PACKED_BITS) : refs.values;
+  }
 
   get optionWord(): Word {
     return this.words.word(this.option);
@@ -102,11 +174,13 @@ abstract class OptionNode<Name extends string> {
   }
 
   get bangSpan(): Span | undefined {
-    return this.bang === undefined ? undefined : this.words.span(this.bang);
+    const bang = unpackOptionRefs(this.refs).bang;
+    return bang === undefined ? undefined : this.words.span(bang);
   }
 
   get span(): Span {
-    return spanFrom(this.words.span(this.prefixBang ?? this.option), this.words.span(lastValue(this.valueRefs) ?? this.option));
+    const { option, values, prefixBang } = unpackOptionRefs(this.refs);
+    return spanFrom(this.words.span(prefixBang ?? option), this.words.span(lastValue(values) ?? option));
   }
 
   /** The plain shape without `kind`, fields in the AST's order. */
@@ -141,6 +215,15 @@ export class ExtensionOptionNode extends OptionNode<string> implements Extension
   }
 }
 kindOnPrototype(ExtensionOptionNode, 'ext-option');
+
+const KNOWN = 1 << (2 * PACKED_BITS);
+const GOTO = 1 << (2 * PACKED_BITS + 1);
+
+/** A name word, the word before it (`-m`, `-j`; none for an implicit match) and whether the extension is known, in one small integer, when both are plain words of the line. */
+function packPair(nameRef: WordRef, keywordRef: WordRef | undefined, known: boolean): number | undefined {
+  if (typeof nameRef !== 'number' || nameRef > PACKED_MAX || !packable(keywordRef)) return undefined;
+  return (nameRef + 1) | ((keywordRef === undefined ? 0 : keywordRef + 1) << PACKED_BITS) | (known ? KNOWN : 0);
+}
 
 /** What a match and a target share: options added one by one, and the legacy `[unsupported revision]` note. */
 abstract class ExtensionNode {
@@ -192,14 +275,32 @@ abstract class ExtensionNode {
  */
 export class MatchNode extends ExtensionNode implements MatchSpec {
   declare readonly kind: 'match';
+  /** The name and `-m` words packed (see packPair), or as they are when they do not fit. */
+  private readonly refs: number | { nameRef: WordRef; matchRef: WordRef | undefined; known: boolean };
 
   constructor(
     private readonly words: LineWords,
-    private readonly nameRef: WordRef,
-    private readonly matchRef: WordRef | undefined,
-    public known: boolean,
+    nameRef: WordRef,
+    matchRef: WordRef | undefined,
+    known: boolean,
   ) {
     super();
+    this.refs = packPair(nameRef, matchRef, known) ?? { nameRef, matchRef, known };
+  }
+
+  get known(): boolean {
+    const refs = this.refs;
+    return typeof refs === 'number' ? (refs & KNOWN) !== 0 : refs.known;
+  }
+
+  private get nameRef(): WordRef {
+    const refs = this.refs;
+    return typeof refs === 'number' ? (packedField(refs, 0) as number) : refs.nameRef;
+  }
+
+  private get matchRef(): WordRef | undefined {
+    const refs = this.refs;
+    return typeof refs === 'number' ? packedField(refs, PACKED_BITS) : refs.matchRef;
   }
 
   get name(): Word {
@@ -212,7 +313,8 @@ export class MatchNode extends ExtensionNode implements MatchSpec {
 
   get span(): Span {
     const first = this.firstOption();
-    const start = this.matchRef !== undefined ? this.words.span(this.matchRef) : (first?.span ?? this.words.span(this.nameRef));
+    const matchRef = this.matchRef;
+    const start = matchRef !== undefined ? this.words.span(matchRef) : (first?.span ?? this.words.span(this.nameRef));
     const last = this.lastOption();
     return spanFrom(start, last?.span ?? this.words.span(this.revisionEnd ?? this.nameRef));
   }
@@ -230,15 +332,39 @@ kindOnPrototype(MatchNode, 'match');
 
 export class TargetNode extends ExtensionNode implements TargetSpec {
   declare readonly kind: 'target';
+  /** The target name and `-j`/`-g` words packed (see packPair, `-g` as a flag), or as they are when they do not fit. */
+  private readonly refs: number | { via: TargetKind; jumpRef: WordRef; nameRef: WordRef; known: boolean };
 
   constructor(
     private readonly words: LineWords,
-    public via: TargetKind,
-    private readonly jumpRef: WordRef,
-    private readonly nameRef: WordRef,
-    public known: boolean,
+    via: TargetKind,
+    jumpRef: WordRef,
+    nameRef: WordRef,
+    known: boolean,
   ) {
     super();
+    const packed = packPair(nameRef, jumpRef, known);
+    this.refs = packed === undefined ? { via, jumpRef, nameRef, known } : packed | (via === 'goto' ? GOTO : 0);
+  }
+
+  get via(): TargetKind {
+    const refs = this.refs;
+    return typeof refs === 'number' ? ((refs & GOTO) !== 0 ? 'goto' : 'jump') : refs.via;
+  }
+
+  get known(): boolean {
+    const refs = this.refs;
+    return typeof refs === 'number' ? (refs & KNOWN) !== 0 : refs.known;
+  }
+
+  private get jumpRef(): WordRef {
+    const refs = this.refs;
+    return typeof refs === 'number' ? (packedField(refs, PACKED_BITS) as number) : refs.jumpRef;
+  }
+
+  private get nameRef(): WordRef {
+    const refs = this.refs;
+    return typeof refs === 'number' ? (packedField(refs, 0) as number) : refs.nameRef;
   }
 
   get jumpWord(): Word {
@@ -262,19 +388,31 @@ export class TargetNode extends ExtensionNode implements TargetSpec {
 }
 kindOnPrototype(TargetNode, 'target');
 
+/** A rule specification with at least one part: it spans from the first part to the last. */
 export class RuleSpecNode implements RuleSpec {
+  constructor(public parts: RulePart[]) {}
+
+  get span(): Span {
+    const parts = this.parts;
+    return spanFrom((parts[0] as RulePart).span, (parts[parts.length - 1] as RulePart).span);
+  }
+
+  toJSON(): RuleSpec {
+    return { parts: this.parts, span: this.span };
+  }
+}
+
+/** An empty rule specification (`-A CHAIN` alone): a zero-width span right after the last word before it. */
+export class EmptyRuleSpecNode implements RuleSpec {
+  readonly parts: RulePart[] = [];
+
   constructor(
-    public parts: RulePart[],
     private readonly words: LineWords,
-    /** The last word before an empty rule specification (it sits right after it). */
     private readonly anchor: WordRef,
   ) {}
 
   get span(): Span {
-    const first = this.parts[0];
-    const last = this.parts[this.parts.length - 1];
-    if (first === undefined || last === undefined) return spanAfter(this.words.span(this.anchor));
-    return spanFrom(first.span, last.span);
+    return spanAfter(this.words.span(this.anchor));
   }
 
   toJSON(): RuleSpec {
@@ -292,48 +430,88 @@ export interface CommandFields {
   rule: RuleSpec | undefined;
 }
 
-/** A command line; its span is the whole line, kept as three numbers. */
+const COMMAND_NAMES: readonly CommandName[] = ['append', 'insert', 'replace', 'delete', 'check', 'new-chain', 'delete-chain', 'flush', 'zero', 'policy', 'rename-chain', 'list', 'list-rules'];
+const COMMAND_INDEX = new Map(COMMAND_NAMES.map((name, index) => [name, index]));
+
+/** The parts of a command line most lines do not have, and the words that do not fit in CommandNode's packed field. */
+interface RareCommandFields {
+  commandRef: WordRef;
+  chainRef: WordRef | undefined;
+  counters: Counters | undefined;
+  ruleNumberRef: WordRef | undefined;
+  argumentRef: WordRef | undefined;
+  familyOnly: Family | undefined;
+}
+
+const TRAILING_BLANK = 1 << (2 * PACKED_BITS);
+const COMMAND_SHIFT = 2 * PACKED_BITS + 1;
+
+/**
+ * A command line; its span is the whole line. The command, its word, the
+ * chain word and the trailing blank are packed in one small integer; the
+ * rest (counters, rule number, `-E`/`-P` argument, `-4`/`-6`) is in a side
+ * object only lines that have it pay for.
+ */
 export class CommandNode implements CommandLine {
   declare readonly kind: 'command';
-  counters: Counters | undefined;
-  familyOnly: Family | undefined;
   rule: RuleSpec | undefined;
-  private readonly chainRef: WordRef | undefined;
-  private readonly ruleNumberRef: WordRef | undefined;
-  private readonly argumentRef: WordRef | undefined;
+  private readonly packed: number;
+  private readonly rare: RareCommandFields | undefined;
   private readonly length: number;
 
   constructor(
     private readonly words: LineWords,
-    public command: CommandName,
-    private readonly commandRef: WordRef,
-    public trailingBlank: boolean,
+    command: CommandName,
+    commandRef: WordRef,
+    trailingBlank: boolean,
     fields: CommandFields,
     position: LinePosition,
   ) {
-    this.counters = fields.counters;
-    this.familyOnly = fields.familyOnly;
     this.rule = fields.rule;
-    this.chainRef = fields.chain;
-    this.ruleNumberRef = fields.ruleNumber;
-    this.argumentRef = fields.argument;
     this.length = position.length;
+    let packed = ((COMMAND_INDEX.get(command) as number) << COMMAND_SHIFT) | (trailingBlank ? TRAILING_BLANK : 0);
+    const chainRef = fields.chain;
+    const plain = fields.counters === undefined && fields.ruleNumber === undefined && fields.argument === undefined && fields.familyOnly === undefined;
+    if (plain && typeof commandRef === 'number' && commandRef <= PACKED_MAX && packable(chainRef)) {
+      packed |= (commandRef + 1) | ((chainRef === undefined ? 0 : chainRef + 1) << PACKED_BITS);
+      this.rare = undefined;
+    } else {
+      this.rare = { commandRef, chainRef, counters: fields.counters, ruleNumberRef: fields.ruleNumber, argumentRef: fields.argument, familyOnly: fields.familyOnly };
+    }
+    this.packed = packed;
+  }
+
+  get command(): CommandName {
+    return COMMAND_NAMES[this.packed >>> COMMAND_SHIFT] as CommandName;
+  }
+
+  get trailingBlank(): boolean {
+    return (this.packed & TRAILING_BLANK) !== 0;
+  }
+
+  get counters(): Counters | undefined {
+    return this.rare?.counters;
+  }
+
+  get familyOnly(): Family | undefined {
+    return this.rare?.familyOnly;
   }
 
   get commandWord(): Word {
-    return this.words.word(this.commandRef);
+    return this.words.word(this.rare?.commandRef ?? (packedField(this.packed, 0) as number));
   }
 
   get chain(): Word | undefined {
-    return optionalWord(this.words, this.chainRef);
+    const rare = this.rare;
+    return optionalWord(this.words, rare !== undefined ? rare.chainRef : packedField(this.packed, PACKED_BITS));
   }
 
   get ruleNumber(): Word | undefined {
-    return optionalWord(this.words, this.ruleNumberRef);
+    return optionalWord(this.words, this.rare?.ruleNumberRef);
   }
 
   get argument(): Word | undefined {
-    return optionalWord(this.words, this.argumentRef);
+    return optionalWord(this.words, this.rare?.argumentRef);
   }
 
   get span(): Span {
@@ -380,27 +558,87 @@ export class CountersNode implements Counters {
   }
 }
 
-/** `:NAME POLICY [p:b]`; its span is the whole line, kept as numbers. */
+/**
+ * A word of a chain line kept as its text alone when it is a plain word of
+ * that line (its column is kept by the ChainNode), otherwise as the Word.
+ */
+type ChainWord = string | Word;
+
+/** Columns up to this fit in ChainNode's packed field (15 bits each). */
+const CHAIN_COLUMN_MAX = 0x7fff;
+
+/**
+ * `:NAME POLICY [p:b]`; its span is the whole line, kept as numbers, and its
+ * name and policy as their texts and columns: a Kubernetes dump declares one
+ * chain for every three rules, and two Word objects per chain were 100 bytes.
+ */
 export class ChainNode implements ChainDeclaration {
   declare readonly kind: 'chain';
-  counters: Counters | undefined;
   trailing: string | undefined;
+  /** The counters' packets text when they are kept as texts and columns (nearly always), else the Counters. */
+  private counterPackets: string | Counters | undefined;
+  private counterBytes = '';
+  /** Column and end column of the counters kept as texts (15 bits each). */
+  private counterColumns = 0;
   private readonly line: number;
   private readonly offset: number;
   private readonly length: number;
+  private readonly nameWord: ChainWord;
+  private readonly policyWord: ChainWord;
+  /** Name column and policy column (15 bits each), for the words kept as text. */
+  private readonly columns: number;
 
-  constructor(
-    public name: Word,
-    public policy: Word,
-    position: LinePosition,
-  ) {
+  constructor(name: Word, policy: Word, position: LinePosition) {
     this.line = position.line;
     this.offset = position.offset;
     this.length = position.length;
+    const nameSpan = name.span;
+    const policySpan = policy.span;
+    const plainName = isPlainWordAt(name, nameSpan, position);
+    const plainPolicy = isPlainWordAt(policy, policySpan, position);
+    this.nameWord = plainName ? name.text : name;
+    this.policyWord = plainPolicy ? policy.text : policy;
+    this.columns = (plainName ? nameSpan.column : 0) | ((plainPolicy ? policySpan.column : 0) << 15);
+  }
+
+  get name(): Word {
+    return this.chainWord(this.nameWord, this.columns & CHAIN_COLUMN_MAX);
+  }
+
+  get policy(): Word {
+    return this.chainWord(this.policyWord, this.columns >>> 15);
+  }
+
+  get counters(): Counters | undefined {
+    const packets = this.counterPackets;
+    if (typeof packets !== 'string') return packets;
+    const column = this.counterColumns & CHAIN_COLUMN_MAX;
+    const at: Span = { line: this.line, column, endLine: this.line, endColumn: this.counterColumns >>> 15, offset: this.offset + column - 1 };
+    return new CountersNode(packets, this.counterBytes, at);
+  }
+
+  set counters(counters: Counters | undefined) {
+    const span = counters?.span;
+    if (counters === undefined || span === undefined || !this.isOnLine(span)) {
+      this.counterPackets = counters;
+      return;
+    }
+    this.counterPackets = counters.packets;
+    this.counterBytes = counters.bytes;
+    this.counterColumns = span.column | (span.endColumn << 15);
+  }
+
+  /** The span lies on this line, at columns that fit in 15 bits. */
+  private isOnLine(span: Span): boolean {
+    return span.line === this.line && span.endLine === this.line && span.column >= 1 && span.endColumn <= CHAIN_COLUMN_MAX && span.offset === this.offset + span.column - 1;
   }
 
   get span(): Span {
     return wholeLineSpan(this.line, this.offset, this.length);
+  }
+
+  private chainWord(word: ChainWord, column: number): Word {
+    return typeof word === 'string' ? new SourceWord(word, this.line, column, this.offset + column - 1) : word;
   }
 
   toJSON(): ChainDeclaration {
@@ -409,5 +647,18 @@ export class ChainNode implements ChainDeclaration {
     if (this.trailing !== undefined) json.trailing = this.trailing;
     return json;
   }
+}
+
+/** The word is its raw text at its span, on the line at `position`, at a column that fits in ChainNode's packed field. */
+function isPlainWordAt(word: Word, span: Span, position: LinePosition): boolean {
+  return (
+    word.raw === word.text &&
+    span.line === position.line &&
+    span.endLine === position.line &&
+    span.column >= 1 &&
+    span.column <= CHAIN_COLUMN_MAX &&
+    span.endColumn - span.column === word.text.length &&
+    span.offset === position.offset + span.column - 1
+  );
 }
 kindOnPrototype(ChainNode, 'chain');

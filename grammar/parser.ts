@@ -136,7 +136,7 @@ class LineParser extends EmbeddedActionsParser {
     if (payload.controlAt >= 0) syntax.control = this.pointSpan(payload.controlAt, number, line.start);
     if (syntax.kind !== 'table-header' && syntax.kind !== 'chain' && syntax.kind !== 'command') return syntax;
     const base = this.source.baseOffset;
-    const words = payload.words ?? new LineWords(line.start, [], 1, undefined);
+    const words = payload.words ?? new LineWords(line.start, this.source.text, line.start, '', undefined);
     words.place(number, base);
     if (syntax.kind !== 'command') {
       syntax.words = words.words();

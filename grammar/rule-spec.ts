@@ -47,7 +47,7 @@ import type { OptionDef } from './extension-types.js';
 import { EXTENSIONS } from './extensions-data.js';
 import { findMatch, findTarget, implicitProtocolMatch, optionNames, type ExtensionInfo } from './extensions.js';
 import { closestNames } from './suggest.js';
-import { BaseOptionNode, CommandNode, ExtensionOptionNode, MatchNode, RuleSpecNode, TargetNode, wholeLineSpan, type LinePosition, type ValueRefs } from './nodes.js';
+import { BaseOptionNode, CommandNode, EmptyRuleSpecNode, ExtensionOptionNode, MatchNode, RuleSpecNode, TargetNode, wholeLineSpan, type LinePosition, type ValueRefs } from './nodes.js';
 import { LineWords, sliceWord, spanAfter, spanFrom, wordAt, type WordRef } from './words.js';
 
 export interface CommandWords {
@@ -94,7 +94,7 @@ const COUNTER = /^[0-9]+$/;
 const INT_MAX = 2147483647;
 
 /** What the reader holds between lines. */
-const NO_INPUT: CommandWords = { words: new LineWords(0, [], 1, undefined), counters: undefined, position: { line: 0, offset: 0, length: 0 }, trailingBlank: false };
+const NO_INPUT: CommandWords = { words: new LineWords(0, '', 0, '', undefined), counters: undefined, position: { line: 0, offset: 0, length: 0 }, trailingBlank: false };
 
 /**
  * Words are handled as WordRefs: the index of one of the line's words, or a
@@ -696,7 +696,8 @@ class CommandLineReader {
 
   private ruleSpec(commandWord: WordRef): RuleSpec {
     const anchor = this.ruleNumber ?? this.argument ?? this.chain ?? commandWord;
-    return new RuleSpecNode(this.finishedParts(), this.words, anchor);
+    const parts = this.finishedParts();
+    return parts.length > 0 ? new RuleSpecNode(parts) : new EmptyRuleSpecNode(this.words, anchor);
   }
 
   private addPart(part: RulePart): void {

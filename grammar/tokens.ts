@@ -76,31 +76,32 @@ function findControl(text: string, start: number, end: number): number {
 
 /**
  * The words of the line being lexed, written in place and copied out at the
- * end of the line into arrays of the exact size: texts, columns (kept only
- * when some word is not one blank after the previous one), and (index, raw)
- * pairs for words written with quotes.
+ * end of the line: two bounds per word (start and raw end, from the line
+ * start), and (index, text) pairs for words written with quotes.
  */
-const lineTexts: string[] = [];
-const lineColumns: number[] = [];
+let lineBounds: Uint16Array = new Uint16Array(256);
+let wideBounds: number[] | undefined;
 let lineWordCount = 0;
-/** Every word so far starts one character after the end of the previous one. */
-let evenlySpaced = true;
-const quotedRaws: (number | string)[] = [];
-let quotedRawCount = 0;
+const quotedTexts: (number | string)[] = [];
+let quotedTextCount = 0;
 
-function takeLineWords(lineStart: number): LineWords {
+function takeLineWords(text: string, lineStart: number): LineWords {
   const count = lineWordCount;
-  const texts = lineTexts.slice(0, count);
-  const columns = count === 0 ? 1 : evenlySpaced ? (lineColumns[0] as number) : lineColumns.slice(0, count);
-  let raws: (string | undefined)[] | undefined;
-  if (quotedRawCount > 0) {
-    raws = new Array<string | undefined>(count);
-    for (let k = 0; k < quotedRawCount; k += 2) raws[quotedRaws[k] as number] = quotedRaws[k + 1] as string;
-  }
+  const bounds = wideBounds ?? boundsText(2 * count);
+  const unquoted = quotedTextCount > 0 ? quotedTexts.slice(0, quotedTextCount) : undefined;
   lineWordCount = 0;
-  quotedRawCount = 0;
-  evenlySpaced = true;
-  return new LineWords(lineStart, texts, columns, raws);
+  quotedTextCount = 0;
+  wideBounds = undefined;
+  return new LineWords(lineStart, text, lineStart, bounds, unquoted);
+}
+
+/** The first `length` bounds as a string of char codes, made in pieces small enough to pass as arguments. */
+function boundsText(length: number): string {
+  const PIECE = 4096;
+  if (length <= PIECE) return Reflect.apply(String.fromCharCode, null, lineBounds.subarray(0, length)) as string;
+  let text = '';
+  for (let at = 0; at < length; at += PIECE) text += Reflect.apply(String.fromCharCode, null, lineBounds.subarray(at, Math.min(length, at + PIECE))) as string;
+  return text;
 }
 
 /** Offset after the line end that follows `contentEnd` (if any). */
@@ -136,45 +137,19 @@ function splitArgv(text: string, start: number, end: number, lineStart: number, 
 /** Scans the word starting at `wordStart`; returns the offset after it. */
 function scanArgvWord(text: string, wordStart: number, end: number, lineStart: number, payload: LinePayload): number {
   let i = wordStart;
-  let hash = 0;
   for (; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === SPACE || c === TAB) break;
     if (c === QUOTE) return scanQuotedTail(text, wordStart, i, end, lineStart, payload);
     if ((c < SPACE || c === DEL) && payload.controlAt < 0 && isControl(c, text, i)) payload.controlAt = i;
-    hash = (hash * 31 + c) | 0;
   }
-  const raw = sharedWord(text, wordStart, i, hash);
-  addWord(payload, raw, raw, wordStart, i, lineStart);
+  addWord(payload, undefined, wordStart, i, lineStart);
   return i;
 }
 
-/**
- * Dumps repeat the same words over and over (`-A`, `-m`, `comment`, chain
- * names, addresses). Words are looked up by the hash computed while scanning
- * them in a small direct-mapped cache, so each repeat shares one string
- * instead of allocating its own: less memory and less GC on big inputs.
- */
-const WORD_CACHE_SIZE = 1 << 13;
-const SHARED_WORD_MAX_LENGTH = 64;
-const wordCache: (string | undefined)[] = new Array<string | undefined>(WORD_CACHE_SIZE).fill(undefined);
-
-/** Forgets the shared words and the last line's scratch words, so a finished parse keeps no slice of its input alive. */
+/** Forgets the last line's scratch texts, so a finished parse keeps no piece of its input alive. */
 export function clearLexerState(): void {
-  wordCache.fill(undefined);
-  lineTexts.fill('');
-  quotedRaws.fill(0);
-}
-
-function sharedWord(text: string, start: number, end: number, hash: number): string {
-  const length = end - start;
-  if (length > SHARED_WORD_MAX_LENGTH) return text.substring(start, end);
-  const slot = (hash ^ (hash >>> 13)) & (WORD_CACHE_SIZE - 1);
-  const cached = wordCache[slot];
-  if (cached !== undefined && cached.length === length && text.startsWith(cached, start)) return cached;
-  const word = text.substring(start, end);
-  wordCache[slot] = word;
-  return word;
+  quotedTexts.fill(0);
 }
 
 /** The rest of a word from its first `"` on; returns the offset after the word. */
@@ -185,7 +160,7 @@ function scanQuotedTail(text: string, wordStart: number, quoteAt: number, end: n
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       value += text.substring(segmentStart, i);
-      addWord(payload, value, text.substring(wordStart, i + 1), wordStart, i + 1, lineStart);
+      addWord(payload, value, wordStart, i + 1, lineStart);
       return i + 1;
     }
     if (c === BACKSLASH && i + 1 < end) {
@@ -197,20 +172,34 @@ function scanQuotedTail(text: string, wordStart: number, quoteAt: number, end: n
     }
   }
   if (payload.unterminatedQuoteAt < 0) payload.unterminatedQuoteAt = quoteAt;
-  addWord(payload, value + text.substring(segmentStart, end), text.substring(wordStart, end), wordStart, end, lineStart);
+  addWord(payload, value + text.substring(segmentStart, end), wordStart, end, lineStart);
   return end;
 }
 
-/** `raw` is the source text at `start`. */
-function addWord(payload: LinePayload, text: string, raw: string, start: number, end: number, lineStart: number): void {
-  if (raw !== text) {
-    quotedRaws[quotedRawCount++] = lineWordCount;
-    quotedRaws[quotedRawCount++] = raw;
+/** The word at `text[start, end)`; `unquoted` is its text when that is not the raw text (quotes, escapes). */
+function addWord(payload: LinePayload, unquoted: string | undefined, start: number, end: number, lineStart: number): void {
+  if (unquoted !== undefined) {
+    quotedTexts[quotedTextCount++] = lineWordCount;
+    quotedTexts[quotedTextCount++] = unquoted;
   }
-  if (lineWordCount > 0 && start !== payload.lastWordEnd + 1) evenlySpaced = false;
-  lineTexts[lineWordCount] = text;
-  lineColumns[lineWordCount++] = start - lineStart + 1;
+  const k = 2 * lineWordCount++;
+  const from = start - lineStart;
+  const to = end - lineStart;
+  if (wideBounds === undefined && to > 0xffff) wideBounds = Array.from(lineBounds.subarray(0, k));
+  if (wideBounds !== undefined) {
+    wideBounds.push(from, to);
+  } else {
+    if (k + 2 > lineBounds.length) lineBounds = growBounds(lineBounds);
+    lineBounds[k] = from;
+    lineBounds[k + 1] = to;
+  }
   payload.lastWordEnd = end;
+}
+
+function growBounds(bounds: Uint16Array): Uint16Array {
+  const grown = new Uint16Array(bounds.length * 2);
+  grown.set(bounds);
+  return grown;
 }
 
 /** Splits `text[start, end)` like `strtok(s, " \t\n")`: runs of non-blanks, quotes included. */
@@ -223,10 +212,8 @@ function splitStrtok(text: string, start: number, end: number, lineStart: number
       continue;
     }
     const wordStart = i;
-    let hash = 0;
-    for (let c = text.charCodeAt(i); i < end && c !== SPACE && c !== TAB; c = text.charCodeAt(++i)) hash = (hash * 31 + c) | 0;
-    const raw = sharedWord(text, wordStart, i, hash);
-    addWord(payload, raw, raw, wordStart, i, lineStart);
+    for (let c = text.charCodeAt(i); i < end && c !== SPACE && c !== TAB; c = text.charCodeAt(++i));
+    addWord(payload, undefined, wordStart, i, lineStart);
   }
 }
 
@@ -242,7 +229,7 @@ function strtokLine(marker: number) {
     const payload = emptyPayload(end, offset + 1);
     payload.controlAt = findControl(text, offset, end);
     splitStrtok(text, offset + 1, end, offset, payload);
-    payload.words = takeLineWords(offset);
+    payload.words = takeLineWords(text, offset);
     return matchedLine(text, offset, payload);
   };
 }
@@ -279,7 +266,7 @@ function commandLine(text: string, offset: number): CustomPatternMatcherReturn |
     payload.controlAt = findControl(text, offset, wordsStart);
   }
   splitArgv(text, wordsStart, end, offset, payload);
-  payload.words = takeLineWords(offset);
+  payload.words = takeLineWords(text, offset);
   return matchedLine(text, offset, payload);
 }
 

@@ -155,28 +155,32 @@ function shiftedSpan(span: Span, start: number, end: number): Span {
 export type WordRef = number | Word;
 
 /**
- * The words of one line, kept as their texts (plus the raw text of the few
- * written with quotes), written by the lexer as it splits the line; a Word
- * object is made only when one is asked for. A rule has ~15 words: as objects
- * they were half of what a parsed dump keeps alive, and every live object
- * costs a copy in each young generation garbage collection it survives.
+ * The words of one line, kept as where they are in the source text: a word
+ * is cut from the text when it is read. A rule has ~15 words: a string (or
+ * even a pointer to a shared one) per word was most of what a parsed dump
+ * keeps alive, and every live object costs a copy in each young generation
+ * garbage collection it survives. The source text is kept anyway (it is what
+ * the input was read into), so a word costs two character codes here.
  *
- * Columns are stored only for a line whose words are not one blank apart
- * (rare: iptables-save prints one space); otherwise the first column is
- * enough and a word's column follows from the lengths of the words before it.
+ * `bounds` has two codes per word, its start and the end of its raw text,
+ * counted from the line start; a line too long for 16-bit codes keeps them
+ * as numbers. The text of a word written with quotes or escapes is not a
+ * piece of the source and is kept as a string (rare).
  */
 export class LineWords {
   /** 1-based line; 0 until the parser places the line (the lexer does not count lines). */
   line = 0;
 
   constructor(
-    /** Offset of the line's first character: in the lexed batch, then (once placed) in the input. */
+    /** Offset of the line's first character: in `source`, then (once placed) in the input. */
     public lineOffset: number,
-    private readonly texts: readonly string[],
-    /** The column of each word, or the first word's column when each next word starts one blank after the previous one. */
-    private readonly columns: readonly number[] | number,
-    /** Raw text by word index, only where it differs from the text. */
-    private readonly raws: readonly (string | undefined)[] | undefined,
+    /** The text the line was read from (one batch of the input). */
+    private readonly source: string,
+    /** Offset of the line's first character in `source`. */
+    private readonly sourceStart: number,
+    private readonly bounds: string | readonly number[],
+    /** (word index, text) pairs for the words whose text differs from the raw text (few lines have any, most of those one). */
+    private readonly unquoted: readonly (number | string)[] | undefined,
   ) {}
 
   /** Completes the position once the parser knows the line number and where the batch sits. */
@@ -186,30 +190,35 @@ export class LineWords {
   }
 
   get length(): number {
-    return this.texts.length;
+    return this.bounds.length >> 1;
   }
 
   text(ref: WordRef): string {
-    return typeof ref === 'number' ? (this.texts[ref] as string) : ref.text;
+    if (typeof ref !== 'number') return ref.text;
+    return this.unquotedText(ref) ?? this.rawText(ref);
   }
 
   raw(ref: WordRef): string {
-    return typeof ref === 'number' ? (this.raws?.[ref] ?? (this.texts[ref] as string)) : ref.raw;
+    return typeof ref === 'number' ? this.rawText(ref) : ref.raw;
+  }
+
+  /** Characters of the raw text (no less than those of the text), without cutting it from the source. */
+  rawLength(index: number): number {
+    return this.bound(2 * index + 1) - this.bound(2 * index);
   }
 
   span(ref: WordRef): Span {
     if (typeof ref !== 'number') return ref.span;
-    const column = this.column(ref);
-    return wordSpan(this.line, column, column + this.raw(ref).length, this.lineOffset + column - 1);
+    const start = this.bound(2 * ref);
+    return wordSpan(this.line, start + 1, this.bound(2 * ref + 1) + 1, this.lineOffset + start);
   }
 
   word(ref: WordRef): Word {
     if (typeof ref !== 'number') return ref;
-    const text = this.texts[ref] as string;
-    const column = this.column(ref);
-    const offset = this.lineOffset + column - 1;
-    const raw = this.raws?.[ref];
-    return raw === undefined ? new SourceWord(text, this.line, column, offset) : new QuotedSourceWord(text, raw, this.line, column, offset);
+    const start = this.bound(2 * ref);
+    const raw = this.rawText(ref);
+    const text = this.unquotedText(ref);
+    return text === undefined ? new SourceWord(raw, this.line, start + 1, this.lineOffset + start) : new QuotedSourceWord(text, raw, this.line, start + 1, this.lineOffset + start);
   }
 
   /** Every word as an object (for the few `*` and `:` lines, and tests). */
@@ -219,11 +228,20 @@ export class LineWords {
     return words;
   }
 
-  private column(index: number): number {
-    const columns = this.columns;
-    if (typeof columns !== 'number') return columns[index] as number;
-    let column = columns;
-    for (let k = 0; k < index; k++) column += this.raw(k).length + 1;
-    return column;
+  private unquotedText(index: number): string | undefined {
+    const pairs = this.unquoted;
+    if (pairs === undefined) return undefined;
+    for (let k = 0; k < pairs.length; k += 2) if (pairs[k] === index) return pairs[k + 1] as string;
+    return undefined;
+  }
+
+  private rawText(index: number): string {
+    const at = this.sourceStart;
+    return this.source.substring(at + this.bound(2 * index), at + this.bound(2 * index + 1));
+  }
+
+  private bound(k: number): number {
+    const bounds = this.bounds;
+    return typeof bounds === 'string' ? bounds.charCodeAt(k) : (bounds[k] as number);
   }
 }

@@ -8,6 +8,8 @@ import { ActionIndexBuilder, rememberActionIndexes, type ActionIndex } from './a
 import { TableActions } from './actions.js';
 import { LineIndexBuilder, rememberLineIndex } from './line-index.js';
 import { builtinChainsOf, isBuiltinChain, STANDARD_VERDICTS } from './builtins.js';
+import { ModelChain, type SpanSource } from './chain.js';
+import { ModelEdge } from './edge.js';
 import { ModelRule, type RuleScope } from './rule.js';
 import { ruleKey } from './rule-key.js';
 import type { Chain, JumpEdge, Model, ModelDiagnostic, ModelDiagnosticKind, Rule, Table, TableName } from './types.js';
@@ -27,6 +29,8 @@ interface WorkingTable {
   referrers: Map<string, number>;
   /** The chain the previous `-A`/`-I` went to: dumps add to one chain many times in a row. */
   lastAdded: Chain | undefined;
+  /** One string per target name for the rules: a chain's own name when the target is a chain of the table. */
+  shareTargetName: (name: string) => string;
 }
 
 class ModelBuilder {
@@ -35,6 +39,8 @@ class ModelBuilder {
   /** Target names changed by `-E`: the AST still shows the old name. */
   private readonly renamedTargets = new Map<Rule, string>();
   private readonly keys = new Map<Rule, string>();
+  /** Target names that are no chain (verdicts, extensions, unknown names), one string each (see shareTargetName). */
+  private readonly otherTargetNames = new Map<string, string>();
   private readonly lines = new LineIndexBuilder();
 
   constructor(private readonly parse: ParseResult) {}
@@ -42,7 +48,9 @@ class ModelBuilder {
   applyBlock(block: TableBlock, blockIndex: number): void {
     let working = this.tables.get(block.name);
     if (!working) {
-      working = { table: newTable(block), scope: { table: block.name, family: this.parse.family }, referrers: new Map(), lastAdded: undefined };
+      const table = newTable(block);
+      const shareTargetName = (name: string): string => table.chains.get(name)?.name ?? this.shareOtherTargetName(name);
+      working = { table, scope: { table: block.name, family: this.parse.family }, referrers: new Map(), lastAdded: undefined, shareTargetName };
       this.tables.set(block.name, working);
     } else {
       working.table.blocks.push(block);
@@ -69,6 +77,13 @@ class ModelBuilder {
     while (c < chains.length) this.declare(working, chains[c++] as ChainDeclaration);
   }
 
+  private shareOtherTargetName(name: string): string {
+    const shared = this.otherTargetNames.get(name);
+    if (shared !== undefined) return shared;
+    this.otherTargetNames.set(name, name);
+    return name;
+  }
+
   /** iptables-restore flushes a table when its `*table` line comes again (without --noflush). */
   private reopen(working: WorkingTable, block: TableBlock): void {
     const { table } = working;
@@ -86,11 +101,10 @@ class ModelBuilder {
 
   private declare(working: WorkingTable, declaration: ChainDeclaration): void {
     const name = declaration.name.text;
-    const existing = working.table.chains.get(name);
-    const chain = existing ?? addChain(working.table, name, false, declaration.span);
-    // Nearly every chain is declared once: a one-element literal, not a push-grown array, lives on in the model.
-    if (chain.declarations.length === 0) chain.declarations = [declaration];
-    else chain.declarations.push(declaration);
+    // Every chain of a table being built was made by addChain.
+    const existing = working.table.chains.get(name) as ModelChain | undefined;
+    const chain = existing ?? addChain(working.table, name, false, declaration);
+    chain.addDeclaration(declaration);
     const policy = declaration.policy.text;
     if (chain.builtin && (policy === 'ACCEPT' || policy === 'DROP')) chain.policy = policy;
   }
@@ -145,7 +159,7 @@ class ModelBuilder {
           this.diagnose('chain-exists', table.name, command.span, `-N ${chainName}: chain ${chainName} already exists in table ${table.name}`, command, chainName);
           return;
         }
-        addChain(table, chainName, false, command.span).createdBy = command;
+        addChain(table, chainName, false, command).createdBy = command;
         return;
       }
       case 'delete-chain':
@@ -193,7 +207,7 @@ class ModelBuilder {
     const { table } = working;
     let chain = table.chains.get(name);
     if (!chain) {
-      chain = addChain(table, name, false, command.chain?.span ?? command.span);
+      chain = addChain(table, name, false, command.chain ?? command);
       chain.implicit = true;
     }
     working.lastAdded = chain;
@@ -241,9 +255,8 @@ class ModelBuilder {
   }
 
   private insertRule(working: WorkingTable, chain: Chain, index: number, command: CommandLine): void {
-    const rule = new ModelRule(working.scope, chain.name, command);
-    if (chain.rules.length === 0) chain.rules = [rule];
-    else if (index === chain.rules.length) chain.rules.push(rule);
+    const rule = new ModelRule(working.scope, chain.name, command, working.shareTargetName);
+    if (index === chain.rules.length) chain.rules = appended(chain.rules, rule);
     else chain.rules.splice(index, 0, rule);
     const target = rule.targetName;
     // ACCEPT/DROP/… can never name a chain: not counting them keeps them out of the map.
@@ -360,17 +373,17 @@ class ModelBuilder {
           rule.action = action;
           byAction.add(rule, action);
           if ((action.kind === 'jump' || action.kind === 'goto') && action.resolved) {
-            const edge: JumpEdge = { from: chain.name, to: action.chain, via: action.kind, rule };
-            if (outgoing === undefined) outgoing = [edge];
-            else outgoing.push(edge);
+            const edge: JumpEdge = new ModelEdge(rule, action.chain);
+            outgoing = outgoing === undefined ? [edge] : appended(outgoing, edge);
             const into = incomingOfTable.get(action.chain);
             if (into === undefined) incomingOfTable.set(action.chain, [edge]);
+            else if (into.length < EXACT_UP_TO) incomingOfTable.set(action.chain, into.concat(edge));
             else into.push(edge);
           }
         }
         if (outgoing !== undefined) outgoingOfTable.set(chain.name, exactSize(outgoing));
       }
-      for (const [to, into] of incomingOfTable) if (into.length > 1) incomingOfTable.set(to, exactSize(into));
+      for (const [to, into] of incomingOfTable) if (into.length > EXACT_UP_TO) incomingOfTable.set(to, exactSize(into));
       edges.set(name, outgoingOfTable);
       incoming.set(name, incomingOfTable);
       actionIndexes.set(name, byAction.index);
@@ -393,26 +406,40 @@ function compactChainOrder(table: Table): void {
 function newTable(block: TableBlock): Table {
   const span = block.header?.span ?? block.span;
   const table: Table = { name: block.name, chains: new Map(), chainOrder: [], blocks: [block], span };
+  const header: SpanSource = { span };
   for (const hook of builtinChainsOf(block.name)) {
-    const chain = addChain(table, hook, true, span);
+    const chain = addChain(table, hook, true, header);
     chain.policy = 'ACCEPT';
   }
   return table;
 }
 
-function addChain(table: Table, name: string, builtin: boolean, span: Span): Chain {
-  const chain: Chain = { table: table.name, name, builtin: builtin || isBuiltinChain(table.name, name), declarations: [], rules: [], span };
+function addChain(table: Table, name: string, builtin: boolean, spanSource: SpanSource): ModelChain {
+  const chain = new ModelChain(table.name, name, builtin || isBuiltinChain(table.name, name), spanSource);
   table.chains.set(name, chain);
   table.chainOrder.push(name);
   return chain;
 }
 
 /**
- * The list without the spare capacity that push leaves (room for 16 more
- * elements): the model keeps a few lists per chain, and a big dump has tens of
- * thousands of chains with a few rules or edges each. One-element lists are
- * made as literals, which have no spare room.
+ * Lists up to this length are grown by copying (`concat` makes an array of
+ * the exact size), longer ones by `push` and trimmed once at the end. The
+ * model keeps a few lists per chain, and a big dump has tens of thousands of
+ * chains with a few rules or edges each: grown by `push`, each would keep
+ * room for 16 more elements, and trimming them all at the end would leave
+ * the outgrown copies (long-lived, so old-generation garbage) behind.
  */
+const EXACT_UP_TO = 8;
+
+function appended<T>(list: T[], item: T): T[] {
+  if (list.length >= EXACT_UP_TO) {
+    list.push(item);
+    return list;
+  }
+  return list.concat([item]);
+}
+
+/** The list without the spare capacity that `push` leaves (only lists that grew past EXACT_UP_TO were pushed to). */
 function exactSize<T>(list: T[]): T[] {
-  return list.length > 1 ? list.slice() : list;
+  return list.length > EXACT_UP_TO ? list.slice() : list;
 }

@@ -44,7 +44,6 @@ export class LineIndexBuilder {
   private idCount = 0;
   private partLine = new Int32Array(1024);
   private partId = new Int32Array(1024);
-  private readonly partRef: RulePart[] = [];
   private partCount = 0;
   private readonly others: CommandEntry[] = [];
 
@@ -71,7 +70,6 @@ export class LineIndexBuilder {
       if (id === undefined) ids.set(name, (id = this.idCount++));
       this.partLine[this.partCount] = line;
       this.partId[this.partCount++] = id;
-      this.partRef.push(part);
     }
   }
 
@@ -80,9 +78,14 @@ export class LineIndexBuilder {
     return { blocks, commands, blockOf, partIds, byPart: this.groupByPart(), others };
   }
 
-  /** One counting sort of the parts by id; the per-part arrays of the walk are dropped after it. */
+  /**
+   * One counting sort of the parts by id; the per-part arrays of the walk are
+   * dropped after it. The parts themselves are taken from the rule lines
+   * again, in the same order: a list of them grown part by part would leave
+   * its outgrown copies (megabytes on a big dump) for the garbage collector.
+   */
   private groupByPart(): LineIndex['byPart'] {
-    const { partLine, partId, partRef, partCount, idCount } = this;
+    const { commands, partLine, partId, partCount, idCount } = this;
     const start = new Int32Array(idCount + 1);
     for (let i = 0; i < partCount; i++) {
       const next = (partId[i] as number) + 1;
@@ -93,13 +96,17 @@ export class LineIndexBuilder {
     const order = new Int32Array(partCount);
     const lines = new Int32Array(partCount);
     const parts = new Array<RulePart>(partCount);
-    for (let i = 0; i < partCount; i++) {
-      const id = partId[i] as number;
-      const at = end[id] as number;
-      order[at] = i;
-      lines[at] = partLine[i] as number;
-      parts[at] = partRef[i] as RulePart;
-      end[id] = at + 1;
+    let i = 0;
+    for (let line = 0; line < commands.length; line++) {
+      const lineParts = (commands[line] as RuleCommand).rule.parts;
+      for (let p = 0; p < lineParts.length; p++, i++) {
+        const id = partId[i] as number;
+        const at = end[id] as number;
+        order[at] = i;
+        lines[at] = partLine[i] as number;
+        parts[at] = lineParts[p] as RulePart;
+        end[id] = at + 1;
+      }
     }
     return { start, order, lines, parts };
   }

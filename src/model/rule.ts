@@ -28,20 +28,24 @@ export class ModelRule implements Rule {
   chain: string;
   index = -1;
   action: RuleAction = NO_ACTION;
-  readonly target: TargetSpec | undefined;
   readonly targetName: string | undefined;
   readonly command: CommandLine;
   private readonly scope: RuleScope;
   private cachedPredicates: RulePredicates | undefined;
   private cachedUnconditional: boolean | undefined;
 
-  constructor(scope: RuleScope, chain: string, command: CommandLine) {
+  /** `shareName` gives the one string the model keeps for a target name (the grammar cuts a new one from the source on each read). */
+  constructor(scope: RuleScope, chain: string, command: CommandLine, shareName: (name: string) => string) {
     this.scope = scope;
     this.chain = chain;
     this.command = command;
-    this.target = targetOf(this.parts);
-    // Read once: the grammar makes a new Word on each read of the name.
-    this.targetName = this.target?.name.text;
+    const name = this.target?.name.text;
+    this.targetName = name === undefined ? undefined : shareName(name);
+  }
+
+  /** Found again on each read (a walk over a few parts): one field less on each of a dump's rules. */
+  get target(): TargetSpec | undefined {
+    return targetOf(this.parts);
   }
 
   get table(): TableName {

@@ -151,6 +151,34 @@ describe('what the model shares', () => {
     for (const actions of byChain.values()) expect(actions.size).toBe(1);
   });
 
+  it('shares the chain name string among the rules that jump to the chain', () => {
+    const nat = m.tables.get('nat');
+    for (const r of rules) {
+      if (r.table !== 'nat' || r.action.kind !== 'jump' || !r.action.resolved) continue;
+      const chain = nat?.chains.get(r.action.chain);
+      expect(chain).toBeDefined();
+      expect(r.targetName).toBe(chain?.name);
+    }
+  });
+
+  it('reads a chain span from the line that made it, and edges from their rule', () => {
+    const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+    const nat = m.tables.get('nat');
+    const services = nat?.chains.get('KUBE-SERVICES');
+    expect(services?.declarations).toHaveLength(1);
+    expect(services?.span).toEqual(services?.declarations[0]?.span);
+    expect(plain(services)).toMatchObject({ name: 'KUBE-SERVICES', builtin: false, span: services?.span });
+    const prerouting = nat?.chains.get('PREROUTING');
+    expect(prerouting?.span).toBe(nat?.span);
+    const edges = m.edges.get('nat')?.get('PREROUTING') ?? [];
+    expect(edges.length).toBeGreaterThan(0);
+    for (const edge of edges) {
+      expect([edge.from, edge.via]).toEqual(['PREROUTING', 'jump']);
+      expect(edge.to).toBe(edge.rule.action.kind === 'jump' ? edge.rule.action.chain : undefined);
+      expect(plain(edge)).toMatchObject({ from: 'PREROUTING', to: edge.to, via: 'jump' });
+    }
+  });
+
   it('keeps a -E rename in the action, not in targetName', () => {
     const renamed = model(':A - [0:0]\n-A INPUT -j A\n-E A B\n-A INPUT -j B\n');
     const [before, after] = renamed.tables.get('filter')?.chains.get('INPUT')?.rules ?? [];
