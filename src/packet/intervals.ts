@@ -181,7 +181,9 @@ export class IntervalSet<T extends Scalar> {
 
   /** Do the sets share a value? Allocation-free: a binary search per interval of the smaller set. */
   overlaps(other: IntervalSet<T>): boolean {
-    const [small, large] = this.bounds.length <= other.bounds.length ? [this.bounds, other.bounds] : [other.bounds, this.bounds];
+    const thisSmaller = this.bounds.length <= other.bounds.length;
+    const small = thisSmaller ? this.bounds : other.bounds;
+    const large = thisSmaller ? other.bounds : this.bounds;
     if (small.length === 0 || large.length === 0) return false;
     if ((small[small.length - 1] as T) < (large[0] as T) || (small[0] as T) > (large[large.length - 1] as T)) return false;
     for (let i = 0; i < small.length; i += 2) {
