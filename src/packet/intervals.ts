@@ -32,13 +32,13 @@ export class IntervalSet<T extends Scalar> {
   }
 
   static empty<T extends Scalar>(): IntervalSet<T> {
-    return new IntervalSet<T>([]);
+    return EMPTY as IntervalSet<T>;
   }
 
   static of(lo: number, hi?: number): IntervalSet<number>;
   static of(lo: bigint, hi?: bigint): IntervalSet<bigint>;
   static of<T extends Scalar>(lo: T, hi: T = lo): IntervalSet<T> {
-    return lo > hi ? new IntervalSet<T>([]) : new IntervalSet<T>([lo, hi]);
+    return lo > hi ? IntervalSet.empty<T>() : new IntervalSet<T>([lo, hi]);
   }
 
   static full<T extends Scalar>(domain: Domain<T>): IntervalSet<T> {
@@ -134,7 +134,7 @@ export class IntervalSet<T extends Scalar> {
       if ((a[i + 1] as T) < (b[j + 1] as T)) i += 2;
       else j += 2;
     }
-    return out.length === a.length && out.every((v, k) => v === a[k]) ? this : new IntervalSet<T>(out);
+    return sameBounds(out, a) ? this : out.length === 0 ? IntervalSet.empty<T>() : new IntervalSet<T>(out);
   }
 
   union(other: IntervalSet<T>): IntervalSet<T> {
@@ -167,7 +167,7 @@ export class IntervalSet<T extends Scalar> {
       }
       if (lo <= hi) out.push(lo, hi);
     }
-    return out.length === a.length && out.every((v, k) => v === a[k]) ? this : new IntervalSet<T>(out);
+    return sameBounds(out, a) ? this : out.length === 0 ? IntervalSet.empty<T>() : new IntervalSet<T>(out);
   }
 
   complement(domain: Domain<T>): IntervalSet<T> {
@@ -181,7 +181,9 @@ export class IntervalSet<T extends Scalar> {
 
   /** Do the sets share a value? Allocation-free: a binary search per interval of the smaller set. */
   overlaps(other: IntervalSet<T>): boolean {
-    const [small, large] = this.bounds.length <= other.bounds.length ? [this.bounds, other.bounds] : [other.bounds, this.bounds];
+    const thisSmaller = this.bounds.length <= other.bounds.length;
+    const small = thisSmaller ? this.bounds : other.bounds;
+    const large = thisSmaller ? other.bounds : this.bounds;
     if (small.length === 0 || large.length === 0) return false;
     if ((small[small.length - 1] as T) < (large[0] as T) || (small[0] as T) > (large[large.length - 1] as T)) return false;
     for (let i = 0; i < small.length; i += 2) {
@@ -199,6 +201,15 @@ export class IntervalSet<T extends Scalar> {
     }
     return false;
   }
+}
+
+// Shared by every empty set (immutable); its type parameter does not matter when it holds no value.
+const EMPTY: IntervalSet<never> = IntervalSet.fromRanges<never>([]);
+
+function sameBounds<T extends Scalar>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export const PORTS: Domain<number> = { min: 0, max: 65535 };
