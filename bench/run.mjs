@@ -328,7 +328,7 @@ function human(n) {
   return n.toFixed(0);
 }
 function printSize(entry) {
-  const head = ['size', 'MB', 'rules', 'tool', 'wall s', '±', 'cpu s', 'RSS MB', 'MB/s', 'rules/s'];
+  const head = ['size', 'MB', 'rules', 'tool', 'wall s', '±', 'cpu s', 'RSS MiB', 'MB/s', 'rules/s'];
   const rows = [];
   let first = true;
   for (const t of active.filter((t) => entry.tools[t.id])) {
