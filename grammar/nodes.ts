@@ -32,6 +32,7 @@ import type {
   TargetSpec,
   Word,
 } from './ast.js';
+import { itemsOf, withItem, type CompactList } from './compact-list.js';
 import { SourceWord, spanAfter, spanFrom, type LineWords, type WordRef } from './words.js';
 
 /** Sets the `kind` every node of a class shares on the class's prototype. */
@@ -228,7 +229,7 @@ function packPair(nameRef: WordRef, keywordRef: WordRef | undefined, known: bool
 /** What a match and a target share: options added one by one, and the legacy `[unsupported revision]` note. */
 abstract class ExtensionNode {
   /** No option, one (the common case, kept without an array), or an array of two or more. */
-  private optionList: ExtensionOption | ExtensionOption[] | undefined;
+  private optionList: CompactList<ExtensionOption>;
   /** The `revision]` word of a legacy `[unsupported revision]` note. */
   protected revisionEnd: WordRef | undefined;
 
@@ -241,16 +242,11 @@ abstract class ExtensionNode {
   }
 
   get options(): ExtensionOption[] {
-    const list = this.optionList;
-    if (list === undefined) return [];
-    return Array.isArray(list) ? list : [list];
+    return itemsOf(this.optionList);
   }
 
   addOption(option: ExtensionOption): void {
-    const list = this.optionList;
-    if (list === undefined) this.optionList = option;
-    else if (Array.isArray(list)) list.push(option);
-    else this.optionList = [list, option];
+    this.optionList = withItem(this.optionList, option);
   }
 
   /** Drops the spare capacity `push` left: the node lives as long as the dump. */

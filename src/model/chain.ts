@@ -5,6 +5,7 @@
  * more than the reference to the line.
  */
 import type { ChainDeclaration, CommandLine, Span } from '../../grammar/ast.js';
+import { itemsOf, withItem, type CompactList } from '../../grammar/compact-list.js';
 import type { Chain, Rule, TableName } from './types.js';
 
 /** Whatever gives the chain its span: a declaration, a command line, a word, or the table's header. */
@@ -15,7 +16,7 @@ export interface SpanSource {
 export class ModelChain implements Chain {
   rules: Rule[] = [];
   /** Nearly every chain is declared once: one declaration is kept without an array. */
-  private declared: ChainDeclaration | ChainDeclaration[] | undefined;
+  private declared: CompactList<ChainDeclaration>;
   declare policy?: string;
   declare createdBy?: CommandLine;
   declare implicit?: boolean;
@@ -32,16 +33,11 @@ export class ModelChain implements Chain {
   }
 
   get declarations(): ChainDeclaration[] {
-    const declared = this.declared;
-    if (declared === undefined) return [];
-    return Array.isArray(declared) ? declared : [declared];
+    return itemsOf(this.declared);
   }
 
   addDeclaration(declaration: ChainDeclaration): void {
-    const declared = this.declared;
-    if (declared === undefined) this.declared = declaration;
-    else if (Array.isArray(declared)) declared.push(declaration);
-    else this.declared = [declared, declaration];
+    this.declared = withItem(this.declared, declaration);
   }
 
   /** Plain data for `JSON.stringify` and test snapshots (the span is a getter, not an own property). */
