@@ -18,7 +18,7 @@ export function lexLines(text: string): ILexingResult {
   return lexer.tokenize(text);
 }
 
-/** Call when an input is done: lexing shares repeated words through a cache (tokens.ts). */
+/** Call when an input is done: the lexer keeps scratch texts of the last line (tokens.ts). */
 export function endOfInput(): void {
   clearLexerState();
 }

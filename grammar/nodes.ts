@@ -228,6 +228,8 @@ function packPair(nameRef: WordRef, keywordRef: WordRef | undefined, known: bool
 
 /** What a match and a target share: options added one by one, and the legacy `[unsupported revision]` note. */
 abstract class ExtensionNode {
+  /** The name word, the word before it and `known`, packed (see packPair) or as they are when they do not fit. */
+  protected abstract readonly refs: number | { nameRef: WordRef; known: boolean };
   /** No option, one (the common case, kept without an array), or an array of two or more. */
   private optionList: CompactList<ExtensionOption>;
   /** The `revision]` word of a legacy `[unsupported revision]` note. */
@@ -239,6 +241,16 @@ abstract class ExtensionNode {
 
   markUnsupportedRevision(revisionEnd: WordRef): void {
     this.revisionEnd = revisionEnd;
+  }
+
+  get known(): boolean {
+    const refs = this.refs;
+    return typeof refs === 'number' ? (refs & KNOWN) !== 0 : refs.known;
+  }
+
+  protected get nameRef(): WordRef {
+    const refs = this.refs;
+    return typeof refs === 'number' ? (packedField(refs, 0) as number) : refs.nameRef;
   }
 
   get options(): ExtensionOption[] {
@@ -271,8 +283,7 @@ abstract class ExtensionNode {
  */
 export class MatchNode extends ExtensionNode implements MatchSpec {
   declare readonly kind: 'match';
-  /** The name and `-m` words packed (see packPair), or as they are when they do not fit. */
-  private readonly refs: number | { nameRef: WordRef; matchRef: WordRef | undefined; known: boolean };
+  protected readonly refs: number | { nameRef: WordRef; matchRef: WordRef | undefined; known: boolean };
 
   constructor(
     private readonly words: LineWords,
@@ -282,16 +293,6 @@ export class MatchNode extends ExtensionNode implements MatchSpec {
   ) {
     super();
     this.refs = packPair(nameRef, matchRef, known) ?? { nameRef, matchRef, known };
-  }
-
-  get known(): boolean {
-    const refs = this.refs;
-    return typeof refs === 'number' ? (refs & KNOWN) !== 0 : refs.known;
-  }
-
-  private get nameRef(): WordRef {
-    const refs = this.refs;
-    return typeof refs === 'number' ? (packedField(refs, 0) as number) : refs.nameRef;
   }
 
   private get matchRef(): WordRef | undefined {
@@ -328,8 +329,8 @@ kindOnPrototype(MatchNode, 'match');
 
 export class TargetNode extends ExtensionNode implements TargetSpec {
   declare readonly kind: 'target';
-  /** The target name and `-j`/`-g` words packed (see packPair, `-g` as a flag), or as they are when they do not fit. */
-  private readonly refs: number | { via: TargetKind; jumpRef: WordRef; nameRef: WordRef; known: boolean };
+  /** Packed as ExtensionNode says, `-g` as a flag. */
+  protected readonly refs: number | { via: TargetKind; jumpRef: WordRef; nameRef: WordRef; known: boolean };
 
   constructor(
     private readonly words: LineWords,
@@ -348,19 +349,9 @@ export class TargetNode extends ExtensionNode implements TargetSpec {
     return typeof refs === 'number' ? ((refs & GOTO) !== 0 ? 'goto' : 'jump') : refs.via;
   }
 
-  get known(): boolean {
-    const refs = this.refs;
-    return typeof refs === 'number' ? (refs & KNOWN) !== 0 : refs.known;
-  }
-
   private get jumpRef(): WordRef {
     const refs = this.refs;
     return typeof refs === 'number' ? (packedField(refs, PACKED_BITS) as number) : refs.jumpRef;
-  }
-
-  private get nameRef(): WordRef {
-    const refs = this.refs;
-    return typeof refs === 'number' ? (packedField(refs, 0) as number) : refs.nameRef;
   }
 
   get jumpWord(): Word {
@@ -615,7 +606,7 @@ export class ChainNode implements ChainDeclaration {
 
   set counters(counters: Counters | undefined) {
     const span = counters?.span;
-    if (counters === undefined || span === undefined || !this.isOnLine(span)) {
+    if (counters === undefined || span === undefined || !fitsOnLine(span, this.line, this.offset)) {
       this.counterPackets = counters;
       return;
     }
@@ -624,10 +615,6 @@ export class ChainNode implements ChainDeclaration {
     this.counterColumns = span.column | (span.endColumn << 15);
   }
 
-  /** The span lies on this line, at columns that fit in 15 bits. */
-  private isOnLine(span: Span): boolean {
-    return span.line === this.line && span.endLine === this.line && span.column >= 1 && span.endColumn <= CHAIN_COLUMN_MAX && span.offset === this.offset + span.column - 1;
-  }
 
   get span(): Span {
     return wholeLineSpan(this.line, this.offset, this.length);
@@ -645,16 +632,13 @@ export class ChainNode implements ChainDeclaration {
   }
 }
 
-/** The word is its raw text at its span, on the line at `position`, at a column that fits in ChainNode's packed field. */
+/** The span lies on the line `line` that starts at `offset`, at columns that fit in ChainNode's 15-bit fields. */
+function fitsOnLine(span: Span, line: number, offset: number): boolean {
+  return span.line === line && span.endLine === line && span.column >= 1 && span.endColumn <= CHAIN_COLUMN_MAX && span.offset === offset + span.column - 1;
+}
+
+/** The word is its raw text at its span, on the line at `position` (see fitsOnLine). */
 function isPlainWordAt(word: Word, span: Span, position: LinePosition): boolean {
-  return (
-    word.raw === word.text &&
-    span.line === position.line &&
-    span.endLine === position.line &&
-    span.column >= 1 &&
-    span.column <= CHAIN_COLUMN_MAX &&
-    span.endColumn - span.column === word.text.length &&
-    span.offset === position.offset + span.column - 1
-  );
+  return word.raw === word.text && span.endColumn - span.column === word.text.length && fitsOnLine(span, position.line, position.offset);
 }
 kindOnPrototype(ChainNode, 'chain');

@@ -27,16 +27,21 @@ export function processIo(): CliIo {
   };
 }
 
-/** All of a stream's bytes; rejects with InputTooLargeError as soon as more than `limit` came in. */
-export async function readAll(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, limit: number): Promise<Uint8Array> {
-  const received: Uint8Array[] = [];
+/** The chunks as they come; throws InputTooLargeError (and stops the source) as soon as more than `limit` bytes came in. */
+export async function* withinLimit(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
   let total = 0;
   for await (const chunk of chunks) {
     total += chunk.length;
     if (total > limit) throw new InputTooLargeError(limit);
-    received.push(chunk);
+    yield chunk;
   }
-  return Buffer.concat(received, total);
+}
+
+/** All of a stream's bytes; rejects with InputTooLargeError as soon as more than `limit` came in. */
+export async function readAll(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const received: Uint8Array[] = [];
+  for await (const chunk of withinLimit(chunks, limit)) received.push(chunk);
+  return Buffer.concat(received);
 }
 
 /**

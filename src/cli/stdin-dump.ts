@@ -5,7 +5,7 @@
  * (a NUL byte) stops the parse: the caller refuses it as a whole.
  */
 import { DumpParser, type ParseOptions, type ParseResult } from '../../grammar/index.js';
-import { InputTooLargeError } from '../input-limit.js';
+import { withinLimit } from './io.js';
 
 export interface StreamedDump {
   text: string;
@@ -19,7 +19,6 @@ export async function streamDump(chunks: AsyncIterable<Uint8Array> | Iterable<Ui
   let parser: DumpParser | undefined = new DumpParser(options);
   /** The text once it turned out to be binary (the parser was dropped). */
   const binary: string[] = [];
-  let total = 0;
   const take = (piece: string): void => {
     if (parser === undefined) {
       binary.push(piece);
@@ -30,11 +29,7 @@ export async function streamDump(chunks: AsyncIterable<Uint8Array> | Iterable<Ui
       parser.write(piece);
     }
   };
-  for await (const chunk of chunks) {
-    total += chunk.length;
-    if (total > maxBytes) throw new InputTooLargeError(maxBytes);
-    take(decoder.decode(chunk, { stream: true }));
-  }
+  for await (const chunk of withinLimit(chunks, maxBytes)) take(decoder.decode(chunk, { stream: true }));
   take(decoder.decode());
   if (parser === undefined) return { text: binary.join('') };
   const parsed = parser.end();

@@ -376,9 +376,7 @@ class ModelBuilder {
             const edge: JumpEdge = new ModelEdge(rule, action.chain);
             outgoing = outgoing === undefined ? [edge] : appended(outgoing, edge);
             const into = incomingOfTable.get(action.chain);
-            if (into === undefined) incomingOfTable.set(action.chain, [edge]);
-            else if (into.length < EXACT_UP_TO) incomingOfTable.set(action.chain, into.concat(edge));
-            else into.push(edge);
+            incomingOfTable.set(action.chain, into === undefined ? [edge] : appended(into, edge));
           }
         }
         if (outgoing !== undefined) outgoingOfTable.set(chain.name, exactSize(outgoing));
