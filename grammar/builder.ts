@@ -294,7 +294,7 @@ export class DumpBuilder {
       if (words.rawLength(k) * 3 < MAX_WORD_BYTES) continue;
       const bytes = Buffer.byteLength(words.text(k));
       if (bytes >= MAX_WORD_BYTES) {
-        this.error('syntax/word-too-long', `a word of ${bytes} bytes: iptables-restore refuses words of ${MAX_WORD_BYTES} bytes or more ("Parameter too long!")`, words.span(k), `under ${MAX_WORD_BYTES} bytes`);
+        this.error('syntax/word-too-long', `a word of ${bytes} bytes: iptables-restore refuses words of ${MAX_WORD_BYTES} bytes or more ("Parameter too long!")`, words.spanOf(k), `under ${MAX_WORD_BYTES} bytes`);
       }
     }
     return true;

@@ -33,7 +33,7 @@ import type {
   Word,
 } from './ast.js';
 import { itemsOf, withItem, type CompactList } from './compact-list.js';
-import { SourceWord, spanAfter, spanFrom, type LineWords, type WordRef } from './words.js';
+import { LineWords, SourceWord, spanAfter, spanFrom, type WordRef } from './words.js';
 
 /** Sets the `kind` every node of a class shares on the class's prototype. */
 function kindOnPrototype(nodeClass: abstract new (...args: never[]) => { readonly kind: string }, kind: string): void {
@@ -176,12 +176,12 @@ abstract class OptionNode<Name extends string> {
 
   get bangSpan(): Span | undefined {
     const bang = unpackOptionRefs(this.refs).bang;
-    return bang === undefined ? undefined : this.words.span(bang);
+    return bang === undefined ? undefined : this.words.spanOf(bang);
   }
 
   get span(): Span {
     const { option, values, prefixBang } = unpackOptionRefs(this.refs);
-    return spanFrom(this.words.span(prefixBang ?? option), this.words.span(lastValue(values) ?? option));
+    return spanFrom(this.words.spanOf(prefixBang ?? option), this.words.spanOf(lastValue(values) ?? option));
   }
 
   /** The plain shape without `kind`, fields in the AST's order. */
@@ -226,21 +226,44 @@ function packPair(nameRef: WordRef, keywordRef: WordRef | undefined, known: bool
   return (nameRef + 1) | ((keywordRef === undefined ? 0 : keywordRef + 1) << PACKED_BITS) | (known ? KNOWN : 0);
 }
 
+/** The words of a match or a target when they are not packed in one integer. */
+interface UnpackedExtensionRefs {
+  nameRef: WordRef;
+  known: boolean;
+  revisionEnd?: WordRef;
+}
+
+interface MatchRefs extends UnpackedExtensionRefs {
+  matchRef: WordRef | undefined;
+}
+
+interface TargetRefs extends UnpackedExtensionRefs {
+  via: TargetKind;
+  jumpRef: WordRef;
+}
+
 /** What a match and a target share: options added one by one, and the legacy `[unsupported revision]` note. */
 abstract class ExtensionNode {
   /** The name word, the word before it and `known`, packed (see packPair) or as they are when they do not fit. */
-  protected abstract readonly refs: number | { nameRef: WordRef; known: boolean };
+  protected abstract refs: number | UnpackedExtensionRefs;
   /** No option, one (the common case, kept without an array), or an array of two or more. */
   private optionList: CompactList<ExtensionOption>;
-  /** The `revision]` word of a legacy `[unsupported revision]` note. */
-  protected revisionEnd: WordRef | undefined;
+
+  /** The refs as an object: the form a node without a packed field keeps. */
+  protected abstract unpackedRefs(): UnpackedExtensionRefs;
+
+  /** The `revision]` word of a legacy `[unsupported revision]` note (kept with the unpacked refs: rare). */
+  protected get revisionEnd(): WordRef | undefined {
+    const refs = this.refs;
+    return typeof refs === 'number' ? undefined : refs.revisionEnd;
+  }
 
   get unsupportedRevision(): boolean | undefined {
     return this.revisionEnd !== undefined ? true : undefined;
   }
 
   markUnsupportedRevision(revisionEnd: WordRef): void {
-    this.revisionEnd = revisionEnd;
+    this.refs = { ...this.unpackedRefs(), revisionEnd };
   }
 
   get known(): boolean {
@@ -283,7 +306,7 @@ abstract class ExtensionNode {
  */
 export class MatchNode extends ExtensionNode implements MatchSpec {
   declare readonly kind: 'match';
-  protected readonly refs: number | { nameRef: WordRef; matchRef: WordRef | undefined; known: boolean };
+  protected refs: number | MatchRefs;
 
   constructor(
     private readonly words: LineWords,
@@ -300,6 +323,11 @@ export class MatchNode extends ExtensionNode implements MatchSpec {
     return typeof refs === 'number' ? packedField(refs, PACKED_BITS) : refs.matchRef;
   }
 
+  protected unpackedRefs(): MatchRefs {
+    const refs = this.refs;
+    return typeof refs === 'number' ? { nameRef: this.nameRef, matchRef: this.matchRef, known: this.known } : refs;
+  }
+
   get name(): Word {
     return this.words.word(this.nameRef);
   }
@@ -311,9 +339,9 @@ export class MatchNode extends ExtensionNode implements MatchSpec {
   get span(): Span {
     const first = this.firstOption();
     const matchRef = this.matchRef;
-    const start = matchRef !== undefined ? this.words.span(matchRef) : (first?.span ?? this.words.span(this.nameRef));
+    const start = matchRef !== undefined ? this.words.spanOf(matchRef) : (first?.span ?? this.words.spanOf(this.nameRef));
     const last = this.lastOption();
-    return spanFrom(start, last?.span ?? this.words.span(this.revisionEnd ?? this.nameRef));
+    return spanFrom(start, last?.span ?? this.words.spanOf(this.revisionEnd ?? this.nameRef));
   }
 
   toJSON(): MatchSpec {
@@ -330,7 +358,7 @@ kindOnPrototype(MatchNode, 'match');
 export class TargetNode extends ExtensionNode implements TargetSpec {
   declare readonly kind: 'target';
   /** Packed as ExtensionNode says, `-g` as a flag. */
-  protected readonly refs: number | { via: TargetKind; jumpRef: WordRef; nameRef: WordRef; known: boolean };
+  protected refs: number | TargetRefs;
 
   constructor(
     private readonly words: LineWords,
@@ -354,6 +382,11 @@ export class TargetNode extends ExtensionNode implements TargetSpec {
     return typeof refs === 'number' ? (packedField(refs, PACKED_BITS) as number) : refs.jumpRef;
   }
 
+  protected unpackedRefs(): TargetRefs {
+    const refs = this.refs;
+    return typeof refs === 'number' ? { via: this.via, jumpRef: this.jumpRef, nameRef: this.nameRef, known: this.known } : refs;
+  }
+
   get jumpWord(): Word {
     return this.words.word(this.jumpRef);
   }
@@ -364,7 +397,7 @@ export class TargetNode extends ExtensionNode implements TargetSpec {
 
   get span(): Span {
     const last = this.lastOption();
-    return spanFrom(this.words.span(this.jumpRef), last?.span ?? this.words.span(this.revisionEnd ?? this.nameRef));
+    return spanFrom(this.words.spanOf(this.jumpRef), last?.span ?? this.words.spanOf(this.revisionEnd ?? this.nameRef));
   }
 
   toJSON(): TargetSpec {
@@ -399,7 +432,7 @@ export class EmptyRuleSpecNode implements RuleSpec {
   ) {}
 
   get span(): Span {
-    return spanAfter(this.words.span(this.anchor));
+    return spanAfter(this.words.spanOf(this.anchor));
   }
 
   toJSON(): RuleSpec {
@@ -414,7 +447,8 @@ export interface CommandFields {
   ruleNumber: WordRef | undefined;
   argument: WordRef | undefined;
   familyOnly: Family | undefined;
-  rule: RuleSpec | undefined;
+  /** The parts of the rule specification (none for `-A CHAIN` alone); undefined when the command takes none. */
+  ruleParts: RulePart[] | undefined;
 }
 
 const COMMAND_NAMES: readonly CommandName[] = ['append', 'insert', 'replace', 'delete', 'check', 'new-chain', 'delete-chain', 'flush', 'zero', 'policy', 'rename-chain', 'list', 'list-rules'];
@@ -434,34 +468,36 @@ const TRAILING_BLANK = 1 << (2 * PACKED_BITS);
 const COMMAND_SHIFT = 2 * PACKED_BITS + 1;
 
 /**
- * A command line; its span is the whole line. The command, its word, the
- * chain word and the trailing blank are packed in one small integer; the
- * rest (counters, rule number, `-E`/`-P` argument, `-4`/`-6`) is in a side
- * object only lines that have it pay for.
+ * A command line; its span is the whole line. The node is also the line's
+ * LineWords, and keeps its rule's parts without a RuleSpec object (`rule`
+ * makes one when read): a dump keeps one object per rule line, not three.
+ * The command, its word, the chain word and the trailing blank are packed in
+ * one small integer; the rest (counters, rule number, `-E`/`-P` argument,
+ * `-4`/`-6`) is in a side object only lines that have it pay for.
+ *
+ * The reader makes the node from the line's words before it reads them (the
+ * parts keep a reference to it) and `settle`s it once the line is read.
  */
-export class CommandNode implements CommandLine {
+export class CommandNode extends LineWords implements CommandLine {
   declare readonly kind: 'command';
-  rule: RuleSpec | undefined;
-  private readonly packed: number;
-  private readonly rare: RareCommandFields | undefined;
-  private readonly length: number;
+  private ruleParts: RulePart[] | undefined = undefined;
+  private packed = 0;
+  private rare: RareCommandFields | undefined = undefined;
+  private lineLength = 0;
 
-  constructor(
-    private readonly words: LineWords,
-    command: CommandName,
-    commandRef: WordRef,
-    trailingBlank: boolean,
-    fields: CommandFields,
-    position: LinePosition,
-  ) {
-    this.rule = fields.rule;
-    this.length = position.length;
+  constructor(words: LineWords) {
+    super(0, '', 0, '', undefined);
+    this.takeWordsOf(words);
+  }
+
+  settle(command: CommandName, commandRef: WordRef, trailingBlank: boolean, fields: CommandFields, position: LinePosition): void {
+    this.ruleParts = fields.ruleParts;
+    this.lineLength = position.length;
     let packed = ((COMMAND_INDEX.get(command) as number) << COMMAND_SHIFT) | (trailingBlank ? TRAILING_BLANK : 0);
     const chainRef = fields.chain;
     const plain = fields.counters === undefined && fields.ruleNumber === undefined && fields.argument === undefined && fields.familyOnly === undefined;
     if (plain && typeof commandRef === 'number' && commandRef <= PACKED_MAX && packable(chainRef)) {
       packed |= (commandRef + 1) | ((chainRef === undefined ? 0 : chainRef + 1) << PACKED_BITS);
-      this.rare = undefined;
     } else {
       this.rare = { commandRef, chainRef, counters: fields.counters, ruleNumberRef: fields.ruleNumber, argumentRef: fields.argument, familyOnly: fields.familyOnly };
     }
@@ -484,25 +520,42 @@ export class CommandNode implements CommandLine {
     return this.rare?.familyOnly;
   }
 
+  private get commandRef(): WordRef {
+    return this.rare?.commandRef ?? (packedField(this.packed, 0) as number);
+  }
+
+  private get chainRef(): WordRef | undefined {
+    const rare = this.rare;
+    return rare !== undefined ? rare.chainRef : packedField(this.packed, PACKED_BITS);
+  }
+
   get commandWord(): Word {
-    return this.words.word(this.rare?.commandRef ?? (packedField(this.packed, 0) as number));
+    return this.word(this.commandRef);
   }
 
   get chain(): Word | undefined {
-    const rare = this.rare;
-    return optionalWord(this.words, rare !== undefined ? rare.chainRef : packedField(this.packed, PACKED_BITS));
+    return optionalWord(this, this.chainRef);
   }
 
   get ruleNumber(): Word | undefined {
-    return optionalWord(this.words, this.rare?.ruleNumberRef);
+    return optionalWord(this, this.rare?.ruleNumberRef);
   }
 
   get argument(): Word | undefined {
-    return optionalWord(this.words, this.rare?.argumentRef);
+    return optionalWord(this, this.rare?.argumentRef);
+  }
+
+  /** A new RuleSpec over the kept parts on each read; an empty one sits right after the last word before it. */
+  get rule(): RuleSpec | undefined {
+    const parts = this.ruleParts;
+    if (parts === undefined) return undefined;
+    if (parts.length > 0) return new RuleSpecNode(parts);
+    const rare = this.rare;
+    return new EmptyRuleSpecNode(this, rare?.ruleNumberRef ?? rare?.argumentRef ?? this.chainRef ?? this.commandRef);
   }
 
   get span(): Span {
-    return wholeLineSpan(this.words.line, this.words.lineOffset, this.length);
+    return wholeLineSpan(this.line, this.lineOffset, this.lineLength);
   }
 
   toJSON(): CommandLine {
@@ -512,7 +565,8 @@ export class CommandNode implements CommandLine {
     if (this.ruleNumber !== undefined) json.ruleNumber = this.ruleNumber;
     if (this.argument !== undefined) json.argument = this.argument;
     if (this.familyOnly !== undefined) json.familyOnly = this.familyOnly;
-    if (this.rule !== undefined) json.rule = this.rule;
+    const rule = this.rule;
+    if (rule !== undefined) json.rule = rule;
     return json;
   }
 }
@@ -614,7 +668,6 @@ export class ChainNode implements ChainDeclaration {
     this.counterBytes = counters.bytes;
     this.counterColumns = span.column | (span.endColumn << 15);
   }
-
 
   get span(): Span {
     return wholeLineSpan(this.line, this.offset, this.length);

@@ -47,7 +47,7 @@ import type { OptionDef } from './extension-types.js';
 import { EXTENSIONS } from './extensions-data.js';
 import { findMatch, findTarget, implicitProtocolMatch, optionNames, type ExtensionInfo } from './extensions.js';
 import { closestNames } from './suggest.js';
-import { BaseOptionNode, CommandNode, EmptyRuleSpecNode, ExtensionOptionNode, MatchNode, RuleSpecNode, TargetNode, wholeLineSpan, type LinePosition, type ValueRefs } from './nodes.js';
+import { BaseOptionNode, CommandNode, ExtensionOptionNode, MatchNode, TargetNode, wholeLineSpan, type LinePosition, type ValueRefs } from './nodes.js';
 import { LineWords, sliceWord, spanAfter, spanFrom, wordAt, type WordRef } from './words.js';
 
 export interface CommandWords {
@@ -107,7 +107,8 @@ const NO_INPUT: CommandWords = { words: new LineWords(0, '', 0, '', undefined), 
  */
 class CommandLineReader {
   private input: CommandWords = NO_INPUT;
-  private words: LineWords = NO_INPUT.words;
+  /** The node of the line being read: the parts refer to it for their words. */
+  private words: CommandNode = new CommandNode(NO_INPUT.words);
   private next = 0;
   private bang: WordRef | undefined;
   private errors: ParseError[] = [];
@@ -129,7 +130,7 @@ class CommandLineReader {
 
   read(input: CommandWords): CommandReading {
     this.input = input;
-    this.words = input.words;
+    this.words = new CommandNode(input.words);
     this.next = 0;
     this.bang = undefined;
     this.errors = [];
@@ -162,7 +163,7 @@ class CommandLineReader {
   }
 
   private span(ref: WordRef): Span {
-    return this.words.span(ref);
+    return this.words.spanOf(ref);
   }
 
   // ---------------------------------------------------------------- words
@@ -668,9 +669,9 @@ class CommandLineReader {
         '-A CHAIN …',
       );
     }
-    let rule: RuleSpec | undefined;
+    let ruleParts: RulePart[] | undefined;
     if (RULE_COMMANDS.has(name) || this.partCount > 0) {
-      rule = this.ruleSpec(word);
+      ruleParts = this.finishedParts();
       if (!RULE_COMMANDS.has(name)) this.checkOptionsAllowed(name, word);
     }
     const fields = {
@@ -679,9 +680,10 @@ class CommandLineReader {
       ruleNumber: this.ruleNumber,
       argument: this.argument,
       familyOnly: this.familyOnly,
-      rule,
+      ruleParts,
     };
-    return new CommandNode(this.words, name, word, this.input.trailingBlank, fields, this.input.position);
+    this.words.settle(name, word, this.input.trailingBlank, fields, this.input.position);
+    return this.words;
   }
 
   /** Only rule commands take a rule specification; `-P` also takes `-c` (`options_v_commands[]`). */
@@ -692,12 +694,6 @@ class CommandLineReader {
       const word = part.kind === 'base' ? part.optionWord : part.kind === 'match' ? (part.matchWord ?? part.name) : part.jumpWord;
       this.report('syntax/option-not-allowed', `\`${word.text}\` cannot be used with \`${this.text(commandWord)}\``, word.span);
     }
-  }
-
-  private ruleSpec(commandWord: WordRef): RuleSpec {
-    const anchor = this.ruleNumber ?? this.argument ?? this.chain ?? commandWord;
-    const parts = this.finishedParts();
-    return parts.length > 0 ? new RuleSpecNode(parts) : new EmptyRuleSpecNode(this.words, anchor);
   }
 
   private addPart(part: RulePart): void {

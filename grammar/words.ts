@@ -175,13 +175,23 @@ export class LineWords {
     /** Offset of the line's first character: in `source`, then (once placed) in the input. */
     public lineOffset: number,
     /** The text the line was read from (one batch of the input). */
-    private readonly source: string,
+    private source: string,
     /** Offset of the line's first character in `source`. */
-    private readonly sourceStart: number,
-    private readonly bounds: string | readonly number[],
+    private sourceStart: number,
+    private bounds: string | readonly number[],
     /** (word index, text) pairs for the words whose text differs from the raw text (few lines have any, most of those one). */
-    private readonly unquoted: readonly (number | string)[] | undefined,
+    private unquoted: readonly (number | string)[] | undefined,
   ) {}
+
+  /** Takes the words of `from`, for a subclass that keeps a line's node and its words in one object (CommandNode). */
+  protected takeWordsOf(from: LineWords): void {
+    this.line = from.line;
+    this.lineOffset = from.lineOffset;
+    this.source = from.source;
+    this.sourceStart = from.sourceStart;
+    this.bounds = from.bounds;
+    this.unquoted = from.unquoted;
+  }
 
   /** Completes the position once the parser knows the line number and where the batch sits. */
   place(line: number, baseOffset: number): void {
@@ -207,7 +217,7 @@ export class LineWords {
     return this.bound(2 * index + 1) - this.bound(2 * index);
   }
 
-  span(ref: WordRef): Span {
+  spanOf(ref: WordRef): Span {
     if (typeof ref !== 'number') return ref.span;
     const start = this.bound(2 * ref);
     return wordSpan(this.line, start + 1, this.bound(2 * ref + 1) + 1, this.lineOffset + start);
