@@ -8,7 +8,7 @@
  * look for.
  */
 import type { ChainDeclaration, CommandLine, TableBlock } from '../../grammar/ast.js';
-import { lineIndexOf, type CommandEntry, type LineIndex, type PartKind, type RuleCommand, type RulePart } from '../../src/model/line-index.js';
+import { blockOfLine, lineIndexOf, partAt, type CommandEntry, type LineIndex, type PartKind, type RuleCommand, type RulePart } from '../../src/model/line-index.js';
 import type { Model } from '../../src/model/types.js';
 
 export type { CommandEntry };
@@ -25,27 +25,9 @@ export type OtherCommandKind = Exclude<CommandLine['command'], 'append' | 'inser
 
 const PART_KINDS: readonly PartKind[] = ['base', 'match', 'target'];
 
-/** What the lint rules add to the model's line index, made on first use. */
-interface LineViews {
-  index: LineIndex;
-  /** RuleLine of each rule line, made when a rule first selects the line. */
-  objects: (RuleLine | undefined)[];
-}
-
-const views = new WeakMap<Model, LineViews>();
-
-function lineViews(model: Model): LineViews {
-  let found = views.get(model);
-  if (!found) {
-    const index = lineIndexOf(model);
-    views.set(model, (found = { index, objects: new Array<RuleLine | undefined>(index.commands.length) }));
-  }
-  return found;
-}
-
 /** The rule lines that have part `id`, ascending and distinct. */
-function linesWithPart(view: LineViews, id: number): Int32Array {
-  const { start, lines } = view.index.byPart;
+function linesWithPart(index: LineIndex, id: number): Int32Array {
+  const { start, lines } = index.byPart;
   const found: number[] = [];
   for (let i = start[id] as number, end = start[id + 1] as number; i < end; i++) {
     const line = lines[i] as number;
@@ -64,13 +46,13 @@ type PartOfKind<K extends PartKind> = Extract<RulePart, { kind: K }>;
  * For checks of single parts: they touch only those parts, not every part of every line.
  */
 export function forEachPart<K extends PartKind>(model: Model, kind: K, names: Iterable<string>, visit: (part: PartOfKind<K>, line: number, name: string) => void): void {
-  const view = lineViews(model);
-  const { start, order, lines, parts } = view.index.byPart;
+  const index = lineIndexOf(model);
+  const { start, lines, slots } = index.byPart;
   // One cursor per wanted name; each step takes the part that comes first in the dump.
   const ids: number[] = [];
   const idNames: string[] = [];
   for (const name of names) {
-    const id = view.index.partIds[kind].get(name);
+    const id = index.partIds[kind].get(name);
     if (id !== undefined && !ids.includes(id)) {
       ids.push(id);
       idNames.push(name);
@@ -79,20 +61,26 @@ export function forEachPart<K extends PartKind>(model: Model, kind: K, names: It
   if (ids.length === 1) {
     const id = ids[0] as number;
     const name = idNames[0] as string;
-    for (let at = start[id] as number, end = start[id + 1] as number; at < end; at++) visit(parts[at] as PartOfKind<K>, lines[at] as number, name);
+    for (let at = start[id] as number, end = start[id + 1] as number; at < end; at++) visit(partAt(index, at) as PartOfKind<K>, lines[at] as number, name);
     return;
   }
+  /** Part at `a` comes before the part at `b` in the dump: an earlier line, or earlier on the same line. */
+  const comesFirst = (a: number, b: number): boolean => {
+    const lineA = lines[a] as number;
+    const lineB = lines[b] as number;
+    return lineA !== lineB ? lineA < lineB : (slots[a] as number) < (slots[b] as number);
+  };
   const next = ids.map((id) => start[id] as number);
   const ends = ids.map((id) => start[id + 1] as number);
   for (;;) {
     let best = -1;
     for (let c = 0; c < next.length; c++) {
-      if ((next[c] as number) < (ends[c] as number) && (best < 0 || (order[next[c] as number] as number) < (order[next[best] as number] as number))) best = c;
+      if ((next[c] as number) < (ends[c] as number) && (best < 0 || comesFirst(next[c] as number, next[best] as number))) best = c;
     }
     if (best < 0) return;
     const at = next[best] as number;
     next[best] = at + 1;
-    visit(parts[at] as PartOfKind<K>, lines[at] as number, idNames[best] as string);
+    visit(partAt(index, at) as PartOfKind<K>, lines[at] as number, idNames[best] as string);
   }
 }
 
@@ -101,28 +89,22 @@ export function commandAt(model: Model, line: number): RuleCommand {
   return lineIndexOf(model).commands[line] as RuleCommand;
 }
 
-/** The rule line at a position forEachPart() gave. */
+/** The rule line at a position forEachPart() gave (a new object on each call: the model keeps none per line). */
 export function lineAt(model: Model, line: number): RuleLine {
-  return ruleLineAt(lineViews(model), line);
+  return ruleLineAt(lineIndexOf(model), line);
 }
 
-function ruleLineAt(view: LineViews, line: number): RuleLine {
-  let object = view.objects[line];
-  if (!object) {
-    const { index } = view;
-    const command = index.commands[line] as RuleCommand;
-    const block = index.blocks[index.blockOf[line] as number] as TableBlock;
-    object = { table: block.name, block, command, chain: command.chain.text };
-    view.objects[line] = object;
-  }
-  return object;
+function ruleLineAt(index: LineIndex, line: number): RuleLine {
+  const command = index.commands[line] as RuleCommand;
+  const block = index.blocks[blockOfLine(index, line)] as TableBlock;
+  return { table: block.name, block, command, chain: command.chain.text };
 }
 
 /** Every `-A`/`-I`/`-R` line that applies to the model's family, in source order. */
 export function ruleLines(model: Model): readonly RuleLine[] {
-  const view = lineViews(model);
-  const lines = new Array<RuleLine>(view.index.commands.length);
-  for (let l = 0; l < lines.length; l++) lines[l] = ruleLineAt(view, l);
+  const index = lineIndexOf(model);
+  const lines = new Array<RuleLine>(index.commands.length);
+  for (let l = 0; l < lines.length; l++) lines[l] = ruleLineAt(index, l);
   return lines;
 }
 
@@ -133,18 +115,18 @@ export function ruleLines(model: Model): readonly RuleLine[] {
  * index over all parts spares each of them a walk over every line.
  */
 export function ruleLinesWith(model: Model, wanted: Partial<Record<PartKind, Iterable<string>>>): readonly RuleLine[] {
-  const view = lineViews(model);
+  const index = lineIndexOf(model);
   let positions: ArrayLike<number> = [];
   for (const kind of PART_KINDS) {
     for (const name of wanted[kind] ?? []) {
-      const id = view.index.partIds[kind].get(name);
+      const id = index.partIds[kind].get(name);
       if (id === undefined) continue;
-      const found = linesWithPart(view, id);
+      const found = linesWithPart(index, id);
       positions = positions.length === 0 ? found : mergeAscending(positions, found);
     }
   }
   const selected = new Array<RuleLine>(positions.length);
-  for (let i = 0; i < positions.length; i++) selected[i] = ruleLineAt(view, positions[i] as number);
+  for (let i = 0; i < positions.length; i++) selected[i] = ruleLineAt(index, positions[i] as number);
   return selected;
 }
 

@@ -22,15 +22,15 @@ export interface LineIndex {
   blocks: readonly TableBlock[];
   /** The `-A`/`-I`/`-R` lines with a chain and a rule, in source order: a line's position is its number here. */
   commands: RuleCommand[];
-  /** Index into `blocks` of each rule line. */
-  blockOf: number[];
+  /** Position in `commands` of the first rule line of each block (the lines come block by block). */
+  blockStarts: number[];
   partIds: Record<PartKind, Map<string, number>>;
   /**
    * Every part of every rule line grouped by id: id's parts are at positions
-   * `start[id] .. start[id + 1]` of `parts`, `lines` (the part's rule line) and
-   * `order` (the part's number in source order), ascending.
+   * `start[id] .. start[id + 1]` of `lines` (the part's rule line) and `slots`
+   * (its place among the line's parts), in source order. partAt() gives the part.
    */
-  byPart: { start: Int32Array; order: Int32Array; lines: Int32Array; parts: RulePart[] };
+  byPart: { start: Int32Array; lines: Int32Array; slots: Uint8Array | Int32Array };
   /** The other command lines (`-N`, `-X`, `-P`, `-E`, `-F`, `-D`…), in source order. */
   others: CommandEntry[];
 }
@@ -39,12 +39,14 @@ const ADDING: ReadonlySet<CommandLine['command']> = new Set<CommandLine['command
 
 export class LineIndexBuilder {
   private readonly commands: RuleCommand[] = [];
-  private readonly blockOf: number[] = [];
+  private readonly blockStarts: number[] = [];
   private readonly partIds: LineIndex['partIds'] = { base: new Map(), match: new Map(), target: new Map() };
   private idCount = 0;
   private partLine = new Int32Array(1024);
   private partId = new Int32Array(1024);
   private partCount = 0;
+  /** Parts of the rule line with the most. */
+  private mostParts = 0;
   private readonly others: CommandEntry[] = [];
 
   /** A command of block number `blockIndex` that applies to the model's family; `chain` is the command's chain name. */
@@ -56,8 +58,9 @@ export class LineIndexBuilder {
     if (!command.rule || chain === undefined) return;
     const line = this.commands.length;
     this.commands.push(command as RuleCommand);
-    this.blockOf.push(blockIndex);
+    while (this.blockStarts.length <= blockIndex) this.blockStarts.push(line);
     const parts = command.rule.parts;
+    if (parts.length > this.mostParts) this.mostParts = parts.length;
     if (this.partCount + parts.length > this.partLine.length) {
       this.partLine = grow(this.partLine, this.partCount + parts.length);
       this.partId = grow(this.partId, this.partCount + parts.length);
@@ -74,15 +77,14 @@ export class LineIndexBuilder {
   }
 
   finish(blocks: readonly TableBlock[]): LineIndex {
-    const { commands, blockOf, partIds, others } = this;
-    return { blocks, commands, blockOf, partIds, byPart: this.groupByPart(), others };
+    const { commands, blockStarts, partIds, others } = this;
+    return { blocks, commands, blockStarts, partIds, byPart: this.groupByPart(), others };
   }
 
   /**
    * One counting sort of the parts by id; the per-part arrays of the walk are
-   * dropped after it. The parts themselves are taken from the rule lines
-   * again, in the same order: a list of them grown part by part would leave
-   * its outgrown copies (megabytes on a big dump) for the garbage collector.
+   * dropped after it. A part is found again from its line and slot: a list of
+   * every part would keep 8 bytes per part alive for the whole lint.
    */
   private groupByPart(): LineIndex['byPart'] {
     const { commands, partLine, partId, partCount, idCount } = this;
@@ -93,23 +95,38 @@ export class LineIndexBuilder {
     }
     for (let id = 0; id < idCount; id++) start[id + 1] = (start[id + 1] as number) + (start[id] as number);
     const end = start.slice(0, idCount);
-    const order = new Int32Array(partCount);
     const lines = new Int32Array(partCount);
-    const parts = new Array<RulePart>(partCount);
-    let i = 0;
-    for (let line = 0; line < commands.length; line++) {
-      const lineParts = (commands[line] as RuleCommand).rule.parts;
-      for (let p = 0; p < lineParts.length; p++, i++) {
-        const id = partId[i] as number;
-        const at = end[id] as number;
-        order[at] = i;
-        lines[at] = partLine[i] as number;
-        parts[at] = lineParts[p] as RulePart;
-        end[id] = at + 1;
-      }
+    const slots = this.mostParts < 256 ? new Uint8Array(partCount) : new Int32Array(partCount);
+    for (let i = 0, slot = 0; i < partCount; i++) {
+      const line = partLine[i] as number;
+      slot = i > 0 && partLine[i - 1] === line ? slot + 1 : 0;
+      const id = partId[i] as number;
+      const at = end[id] as number;
+      lines[at] = line;
+      slots[at] = slot;
+      end[id] = at + 1;
     }
-    return { start, order, lines, parts };
+    return { start, lines, slots };
   }
+}
+
+/** The part at position `at` of `byPart`. */
+export function partAt(index: LineIndex, at: number): RulePart {
+  const command = index.commands[index.byPart.lines[at] as number] as RuleCommand;
+  return command.rule.parts[index.byPart.slots[at] as number] as RulePart;
+}
+
+/** The block (index into `blocks`) of rule line `line`. */
+export function blockOfLine(index: LineIndex, line: number): number {
+  const starts = index.blockStarts;
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((starts[middle] as number) <= line) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 function grow(array: Int32Array, needed: number): Int32Array<ArrayBuffer> {

@@ -32,7 +32,6 @@ export class ModelRule implements Rule {
   readonly command: CommandLine;
   private readonly scope: RuleScope;
   private cachedPredicates: RulePredicates | undefined;
-  private cachedUnconditional: boolean | undefined;
 
   /** `shareName` gives the one string the model keeps for a target name (the grammar cuts a new one from the source on each read). */
   constructor(scope: RuleScope, chain: string, command: CommandLine, shareName: (name: string) => string) {
@@ -77,12 +76,8 @@ export class ModelRule implements Rule {
     return this.cachedPredicates;
   }
 
+  /** Worked out on each read (a walk over a few parts, the predicates only for base options): few checks ask. */
   get unconditional(): boolean {
-    this.cachedUnconditional ??= this.computeUnconditional();
-    return this.cachedUnconditional;
-  }
-
-  private computeUnconditional(): boolean {
     let hasBaseCondition = false;
     for (const part of this.parts) {
       if (part.kind === 'match' && !ALWAYS_TRUE_MATCHES.has(part.name.text)) return false;
