@@ -26,18 +26,15 @@
  * InvalidLine.
  */
 import type {
-  BaseOption,
   BaseOptionName,
   CommandLine,
   CommandName,
   Counters,
-  ExtensionOption,
   Family,
   MatchSpec,
   Negation,
   ParseError,
   RulePart,
-  RuleSpec,
   Span,
   TargetSpec,
   Word,

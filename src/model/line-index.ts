@@ -87,7 +87,7 @@ export class LineIndexBuilder {
    * every part would keep 8 bytes per part alive for the whole lint.
    */
   private groupByPart(): LineIndex['byPart'] {
-    const { commands, partLine, partId, partCount, idCount } = this;
+    const { partLine, partId, partCount, idCount } = this;
     const start = new Int32Array(idCount + 1);
     for (let i = 0; i < partCount; i++) {
       const next = (partId[i] as number) + 1;
