@@ -124,16 +124,7 @@ export class IntervalSet<T extends Scalar> {
     // Most intersections are with a set that holds the other in one interval (a subnet, all ports).
     if (b.length === 2 && (b[0] as T) <= (a[0] as T) && (a[a.length - 1] as T) <= (b[1] as T)) return this;
     if (a.length === 2 && (a[0] as T) <= (b[0] as T) && (b[b.length - 1] as T) <= (a[1] as T)) return other;
-    const out: T[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < a.length && j < b.length) {
-      const lo = (a[i] as T) > (b[j] as T) ? (a[i] as T) : (b[j] as T);
-      const hi = (a[i + 1] as T) < (b[j + 1] as T) ? (a[i + 1] as T) : (b[j + 1] as T);
-      if (lo <= hi) out.push(lo, hi);
-      if ((a[i + 1] as T) < (b[j + 1] as T)) i += 2;
-      else j += 2;
-    }
+    const out = a.length <= b.length ? intersectBounds(a, b) : intersectBounds(b, a);
     return sameBounds(out, a) ? this : out.length === 0 ? IntervalSet.empty<T>() : new IntervalSet<T>(out);
   }
 
@@ -187,20 +178,45 @@ export class IntervalSet<T extends Scalar> {
     if (small.length === 0 || large.length === 0) return false;
     if ((small[small.length - 1] as T) < (large[0] as T) || (small[0] as T) > (large[large.length - 1] as T)) return false;
     for (let i = 0; i < small.length; i += 2) {
-      const lo = small[i] as T;
-      const hi = small[i + 1] as T;
-      // First interval of `large` ending at or after lo.
-      let left = 0;
-      let right = large.length / 2 - 1;
-      while (left < right) {
-        const mid = (left + right) >> 1;
-        if ((large[mid * 2 + 1] as T) < lo) left = mid + 1;
-        else right = mid;
-      }
-      if ((large[left * 2 + 1] as T) >= lo && (large[left * 2] as T) <= hi) return true;
+      const k = firstEndingAtOrAfter(large, small[i] as T, 0);
+      if (k < large.length && (large[k] as T) <= (small[i + 1] as T)) return true;
     }
     return false;
   }
+}
+
+/** Bound index of the first interval of `bounds`, from interval bound index `from` on, that ends at or after `value` (`bounds.length` if none). */
+function firstEndingAtOrAfter<T extends Scalar>(bounds: readonly T[], value: T, from: number): number {
+  let left = from / 2;
+  let right = bounds.length / 2;
+  while (left < right) {
+    const mid = (left + right) >> 1;
+    if ((bounds[mid * 2 + 1] as T) < value) left = mid + 1;
+    else right = mid;
+  }
+  return left * 2;
+}
+
+/**
+ * The bounds of the intersection of two sets, `small` having no more
+ * intervals than `large`. Each interval of `small` finds where it starts in
+ * `large` by binary search: a container's address against a set of a
+ * thousand is a few steps, not a walk over the thousand.
+ */
+function intersectBounds<T extends Scalar>(small: readonly T[], large: readonly T[]): T[] {
+  const out: T[] = [];
+  let k = 0;
+  for (let i = 0; i < small.length && k < large.length; i += 2) {
+    const lo = small[i] as T;
+    const hi = small[i + 1] as T;
+    k = firstEndingAtOrAfter(large, lo, k);
+    // Every interval from k on ends at or after lo; those that start by hi overlap [lo, hi].
+    for (; k < large.length && (large[k] as T) <= hi; k += 2) {
+      out.push((large[k] as T) > lo ? (large[k] as T) : lo, (large[k + 1] as T) < hi ? (large[k + 1] as T) : hi);
+      if ((large[k + 1] as T) > hi) break;
+    }
+  }
+  return out;
 }
 
 // Shared by every empty set (immutable); its type parameter does not matter when it holds no value.
