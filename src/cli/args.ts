@@ -82,6 +82,8 @@ export type ParsedCommand =
       failOn: FailOn;
       quiet: boolean;
       verbose: boolean;
+      /** Print on stderr where the time went. */
+      timing: boolean;
       color?: boolean;
       parse: GivenParseSettings & Pick<ParseSettings, 'maxInputBytes'>;
       docker: DockerSettings;
@@ -210,6 +212,7 @@ function buildParser(): Argv {
       withTopologyOptions(withReportOptions(withDumpOptions(y)))
         .positional('files', { type: 'string', array: true, description: 'Dump files or glob patterns (quoted); - is stdin' })
         .option('verbose', { type: 'boolean', default: false, description: 'Also print, on stderr, the Docker generation detected for each dump and the evidence for it' })
+        .option('timing', { type: 'boolean', default: false, description: 'Also print, on stderr, where the time went: start-up, read, parse, model, lint (the slowest rules), reach, report' })
         .option('docker-networks', { type: 'string', description: 'JSON of `docker network inspect $(docker network ls -q)`: audit against these networks' })
         .option('docker-containers', { type: 'string', description: 'JSON of `docker inspect $(docker ps -q)`: audit published ports against these containers' })
         .option('policy', { type: 'string', description: 'Policy file (YAML or JSON, schemas/docker-policy.schema.json): intended networks, ports and DOCKER-USER rules' })
@@ -325,6 +328,7 @@ interface RawArgs extends PacketSettings {
   failOn?: FailOn;
   quiet?: boolean;
   verbose?: boolean;
+  timing?: boolean;
   config?: string;
   baseline?: string;
   updateBaseline?: boolean;
@@ -397,6 +401,7 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
         failOn: args.failOn ?? 'error',
         quiet: args.quiet ?? false,
         verbose: args.verbose ?? false,
+        timing: args.timing ?? false,
         ...(color === undefined ? {} : { color }),
         parse: givenParseSettings(args),
         docker: dockerSettings(args),

@@ -1,6 +1,6 @@
 /**
  * The everyday `iptlint check FILE… [--format F] [--fail-on S] [--quiet]
- * [--no-color]` and `iptlint reach FILE [--ip6 F] [--format F]
+ * [--timing] [--no-color]` and `iptlint reach FILE [--ip6 F] [--format F]
  * [--docker-networks F] [--docker-containers F]` read without yargs:
  * building the yargs parser (and its help text, which it renders on every
  * parse) costs more CPU than linting a small dump, and a pre-commit hook or
@@ -27,6 +27,7 @@ export function fastCheckArgs(argv: readonly string[]): CheckCommand | undefined
   let format: FormatterName = 'stylish';
   let failOn: FailOn = 'error';
   let quiet = false;
+  let timing = false;
   let color: boolean | undefined;
   const seen = new Set<string>();
   for (let i = 1; i < argv.length; i++) {
@@ -57,6 +58,9 @@ export function fastCheckArgs(argv: readonly string[]): CheckCommand | undefined
       case '--quiet':
         quiet = true;
         break;
+      case '--timing':
+        timing = true;
+        break;
       case '--color':
         color = true;
         break;
@@ -74,6 +78,7 @@ export function fastCheckArgs(argv: readonly string[]): CheckCommand | undefined
     failOn,
     quiet,
     verbose: false,
+    timing,
     ...(color === undefined ? {} : { color }),
     parse: { maxInputBytes: DEFAULT_MAX_INPUT_BYTES },
     docker: {},

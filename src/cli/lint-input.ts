@@ -16,6 +16,7 @@ import type { Model } from '../model/types.js';
 import type { ParseSettings } from './args.js';
 import { firstNul } from './decode.js';
 import { parseOptionsFor } from './parse-options.js';
+import type { Timings } from './timings.js';
 
 export type PreparedInput =
   | { kind: 'binary'; file: string; finding: Finding }
@@ -33,11 +34,12 @@ export interface LintedInput {
 }
 
 /** `parsed`: the text's parse when it was made while the text was read (stdin). */
-export function prepareInput(file: string, text: string, settings: ParseSettings, parsed?: ParseResult): PreparedInput {
+export function prepareInput(file: string, text: string, settings: ParseSettings, parsed?: ParseResult, timings?: Timings): PreparedInput {
   const binary = binaryInputFinding(file, text);
   if (binary) return { kind: 'binary', file, finding: binary };
-  const result = parsed ?? parse(text, parseOptionsFor(file, settings));
-  return { kind: 'parsed', file, parse: result, model: buildModel(result) };
+  const timed = <T>(stage: 'parse' | 'model', work: () => T): T => (timings ? timings.time(stage, work) : work());
+  const result = parsed ?? timed('parse', () => parse(text, parseOptionsFor(file, settings)));
+  return { kind: 'parsed', file, parse: result, model: timed('model', () => buildModel(result)) };
 }
 
 /** `options`: the configuration's severities and rule options for this file. */

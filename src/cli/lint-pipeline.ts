@@ -17,6 +17,7 @@ import type { CliIo } from './io.js';
 import { reachOfChecks, type CheckedInput, type ReachTopology } from './check-reach.js';
 import { companionOf, lintPrepared, prepareInput, type PreparedInput } from './lint-input.js';
 import { writeOutput } from './output-file.js';
+import type { Timings } from './timings.js';
 import { describeGeneration } from './verbose.js';
 import { tool } from './version.js';
 
@@ -42,6 +43,8 @@ export interface LintSettings {
   /** Prove reachability with the packet model when Docker state is given (default on). */
   reach?: boolean;
   topology?: ReachTopology;
+  /** `check --timing`: where the time goes. */
+  timings?: Timings;
 }
 
 export interface LintedDumps {
@@ -51,19 +54,21 @@ export interface LintedDumps {
 }
 
 export function lintDumps(dumps: readonly DumpToLint[], docker: DockerInputs | undefined, settings: LintSettings, io: CliIo): LintedDumps {
-  const prepared = dumps.map((dump) => ({ dump, input: prepareInput(dump.file, dump.text, dump.parse, dump.parsed) }));
+  const { timings } = settings;
+  const timed = <T>(stage: 'lint' | 'reach', work: () => T): T => (timings ? timings.time(stage, work) : work());
+  const prepared = dumps.map((dump) => ({ dump, input: prepareInput(dump.file, dump.text, dump.parse, dump.parsed, timings) }));
   const checked: CheckedInput[] = prepared.map(({ dump, input }) => {
     const sameGroup: PreparedInput[] = prepared.filter((other) => other.dump.group === dump.group).map((other) => other.input);
     const companionModel = companionOf(input, sameGroup);
     const dockerInputs: DockerInputs | undefined =
       docker || companionModel ? { kind: 'docker-inputs', files: {}, ...docker, ...(companionModel ? { companionModel } : {}) } : undefined;
-    const linted = lintPrepared(input, dockerInputs, dump.lintOptions);
+    const linted = timed('lint', () => lintPrepared(input, dockerInputs, timings ? { ...dump.lintOptions, timeRule: timings.rule } : dump.lintOptions));
     if (settings.verbose && input.kind === 'parsed') {
       io.stderr(describeGeneration(input.file, lintedDockerAnalysis(linted.analyses, input.model, dockerInputs)));
     }
     return { input, linted, docker: dockerInputs, ...(dump.group === undefined ? {} : { group: dump.group }) };
   });
-  const reach = docker && settings.reach !== false ? reachOfChecks(checked, settings.topology ?? { hostAddrs: [], routes: [] }) : undefined;
+  const reach = docker && settings.reach !== false ? timed('reach', () => reachOfChecks(checked, settings.topology ?? { hostAddrs: [], routes: [] })) : undefined;
 
   const reports: CheckedFileReport[] = [];
   let syntaxErrors = false;

@@ -21,11 +21,13 @@ export function lint(model: Model, options: LintOptions = {}): Finding[] {
     const severity = options.severity?.[rule.meta.id] ?? rule.meta.severity;
     if (severity === 'off') continue;
     const context = contextFor(rule, model, severity, options, memo, findings);
+    const started = options.timeRule ? performance.now() : 0;
     try {
       rule.check(context);
     } catch (error) {
       findings.push(internalError(rule, file, error));
     }
+    options.timeRule?.(rule.meta.id, performance.now() - started);
   }
   return sortFindings(findings);
 }

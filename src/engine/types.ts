@@ -102,4 +102,6 @@ export interface LintOptions {
    * after linting (e.g. the Docker analysis) instead of computing them again.
    */
   analyses?: Map<string, unknown>;
+  /** Called after each rule's check with the milliseconds it took (`check --timing`). */
+  timeRule?: (ruleId: string, milliseconds: number) => void;
 }

@@ -12,6 +12,7 @@ describe('fast check argument reader', () => {
     ['check', '--quiet', '--no-color', 'a.rules', '--fail-on', 'never'],
     ['check', '--color', 'a.rules', '--format', 'stylish'],
     ['check', 'a.rules', '5'],
+    ['check', '--timing', 'a.rules'],
   ].map((argv) => [argv.join(' '), argv] as const))('reads `%s` exactly as yargs does', async (_, argv) => {
     const fast = fastCheckArgs(argv);
     expect(fast).toBeDefined();

@@ -11,10 +11,20 @@ import type { CliIo } from '../io.js';
 import { emitReports, lintDumps, type DumpToLint } from '../lint-pipeline.js';
 import { parseOptionsFor } from '../parse-options.js';
 import { printInputError } from '../report-input-error.js';
+import { Timings } from '../timings.js';
 
 type CheckCommand = Extract<ParsedCommand, { command: 'check' }>;
 
 export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> {
+  const timings = cmd.timing ? new Timings() : undefined;
+  try {
+    return await check(cmd, io, timings);
+  } finally {
+    if (timings) io.stderr(timings.render());
+  }
+}
+
+async function check(cmd: CheckCommand, io: CliIo, timings: Timings | undefined): Promise<ExitCode> {
   if (cmd.files.length === 0) refuseTerminalStdin(io.stdinIsTTY);
   const sources = await resolveInputs(cmd.files, io.cwd);
   const configState = readConfigState(cmd.configPath, io);
@@ -22,7 +32,9 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
   const { config } = configState;
   if (cmd.verbose) io.stderr(neutralize(configState.description) + '\n');
   // Command-line options override the configuration, key by key.
-  const docker = readDockerState({ ...config?.docker, ...cmd.docker }, io, cmd.parse.maxInputBytes);
+  const dockerSettings = { ...config?.docker, ...cmd.docker };
+  const readDocker = () => readDockerState(dockerSettings, io, cmd.parse.maxInputBytes);
+  const docker = timings && Object.keys(dockerSettings).length > 0 ? timings.time('docker', readDocker) : readDocker();
   if (docker === 'failed') return ExitCode.failure;
   const parseSettings: ParseSettings = { inputFormat: 'auto', ...config?.input, ...cmd.parse };
   const baseline = BaselineRun.open(cmd.baselinePath, cmd.updateBaseline, io);
@@ -31,7 +43,8 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
   const unreadable: FileReport[] = [];
   const dumps: DumpToLint[] = [];
   for (const source of sources) {
-    const loaded = await loadInput(source, io, cmd.parse.maxInputBytes, parseOptionsFor(source.name, parseSettings));
+    const load = () => loadInput(source, io, cmd.parse.maxInputBytes, parseOptionsFor(source.name, parseSettings));
+    const loaded = await (timings ? timings.timeAsync('read', load) : load());
     if (!loaded.ok) {
       printInputError(io, loaded);
       unreadable.push({ status: 'unreadable', file: loaded.name, error: loaded.error });
@@ -46,7 +59,7 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
     });
   }
 
-  const linted = lintDumps(dumps, docker, cmd, io);
+  const linted = lintDumps(dumps, docker, timings ? { ...cmd, timings } : cmd, io);
   const reports: FileReport[] = [
     ...unreadable,
     ...linted.reports.map((report) => (baseline ? { ...report, findings: baseline.findingsToReport(report.file, report.source, [...report.findings]) } : report)),
@@ -56,7 +69,8 @@ export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> 
     const written = baseline?.finish() ?? false;
     return written && unreadable.length === 0 ? ExitCode.ok : ExitCode.failure;
   }
-  const exit = emitReports(reports, unreadable.length > 0 || linted.syntaxErrors, cmd, io);
+  const emit = () => emitReports(reports, unreadable.length > 0 || linted.syntaxErrors, cmd, io);
+  const exit = timings ? timings.time('report', emit) : emit();
   baseline?.finish();
   return exit;
 }
