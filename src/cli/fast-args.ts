@@ -1,6 +1,8 @@
 /**
  * The everyday `iptlint check FILE… [--format F] [--fail-on S] [--quiet]
- * [--timing] [--no-color]` and `iptlint reach FILE [--ip6 F] [--format F]
+ * [--verbose] [--timing] [--[no-]reach] [--[no-]color] [--input-format F]
+ * [--family F] [--docker-networks F] [--docker-containers F] [--policy F]
+ * [--docker-version V]` and `iptlint reach FILE [--ip6 F] [--format F]
  * [--docker-networks F] [--docker-containers F]` read without yargs:
  * building the yargs parser (and its help text, which it renders on every
  * parse) costs more CPU than linting a small dump, and a pre-commit hook or
@@ -21,14 +23,29 @@ export function fastArgs(argv: readonly string[]): CheckCommand | ReachCommand |
   return fastCheckArgs(argv) ?? fastReachArgs(argv);
 }
 
+/** Docker state options of check, as `DockerSettings` keys. */
+const CHECK_DOCKER_OPTIONS = {
+  '--docker-networks': 'networksPath',
+  '--docker-containers': 'containersPath',
+  '--policy': 'policyPath',
+  '--docker-version': 'dockerVersion',
+} as const;
+
+const INPUT_FORMATS = ['save', 'list', 'auto'] as const;
+const FAMILIES = ['ipv4', 'ipv6'] as const;
+
 export function fastCheckArgs(argv: readonly string[]): CheckCommand | undefined {
   if (argv[0] !== 'check') return undefined;
   const files: string[] = [];
   let format: FormatterName = 'stylish';
   let failOn: FailOn = 'error';
   let quiet = false;
+  let verbose = false;
   let timing = false;
+  let reach = true;
   let color: boolean | undefined;
+  const parse: CheckCommand['parse'] = { maxInputBytes: DEFAULT_MAX_INPUT_BYTES };
+  const docker: CheckCommand['docker'] = {};
   const seen = new Set<string>();
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -38,37 +55,64 @@ export function fastCheckArgs(argv: readonly string[]): CheckCommand | undefined
     }
     // yargs turns a repeated option into an array and reads `--quiet true` as a value.
     const next = argv[i + 1];
-    if (seen.has(arg) || next === 'true' || next === 'false') return undefined;
-    seen.add(arg);
+    const key = arg.replace(/^--no-/, '--');
+    if (seen.has(key) || next === 'true' || next === 'false') return undefined;
+    seen.add(key);
+    /** The option's value when it is one of `choices`; it is then consumed. */
+    const choice = <T extends string>(choices: readonly T[]): T | undefined => {
+      const value = choices.find((name) => name === next);
+      if (value !== undefined) i++;
+      return value;
+    };
     switch (arg) {
       case '--format': {
-        const value = formatterNames.find((name) => name === argv[i + 1]);
+        const value = choice(formatterNames);
         if (value === undefined) return undefined;
         format = value;
-        i++;
         break;
       }
       case '--fail-on': {
-        const value = failOnChoices.find((name) => name === argv[i + 1]);
+        const value = choice(failOnChoices);
         if (value === undefined) return undefined;
         failOn = value;
-        i++;
+        break;
+      }
+      case '--input-format': {
+        const value = choice(INPUT_FORMATS);
+        if (value === undefined) return undefined;
+        parse.inputFormat = value;
+        break;
+      }
+      case '--family': {
+        const value = choice(FAMILIES);
+        if (value === undefined) return undefined;
+        parse.family = value;
         break;
       }
       case '--quiet':
         quiet = true;
         break;
+      case '--verbose':
+        verbose = true;
+        break;
       case '--timing':
         timing = true;
         break;
+      case '--reach':
+      case '--no-reach':
+        reach = arg === '--reach';
+        break;
       case '--color':
-        color = true;
-        break;
       case '--no-color':
-        color = false;
+        color = arg === '--color';
         break;
-      default:
-        return undefined;
+      default: {
+        if (!(arg in CHECK_DOCKER_OPTIONS)) return undefined;
+        // A value yargs might read as an option, or nothing, is left to yargs.
+        if (next === undefined || next === '' || next.startsWith('-')) return undefined;
+        docker[CHECK_DOCKER_OPTIONS[arg as keyof typeof CHECK_DOCKER_OPTIONS]] = next;
+        i++;
+      }
     }
   }
   return {
@@ -77,12 +121,12 @@ export function fastCheckArgs(argv: readonly string[]): CheckCommand | undefined
     format,
     failOn,
     quiet,
-    verbose: false,
+    verbose,
     timing,
     ...(color === undefined ? {} : { color }),
-    parse: { maxInputBytes: DEFAULT_MAX_INPUT_BYTES },
-    docker: {},
-    reach: true,
+    parse,
+    docker,
+    reach,
     topology: { hostAddrs: [], routes: [] },
     updateBaseline: false,
   };

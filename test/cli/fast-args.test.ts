@@ -13,6 +13,12 @@ describe('fast check argument reader', () => {
     ['check', '--color', 'a.rules', '--format', 'stylish'],
     ['check', 'a.rules', '5'],
     ['check', '--timing', 'a.rules'],
+    ['check', '--verbose', '--timing', 'a.rules'],
+    ['check', 'a.rules', '--docker-networks', 'n.json', '--docker-containers', 'c.json', '--policy', 'p.yaml', '--docker-version', '20.10.24'],
+    ['check', 'a.rules', '--docker-version', '28', '--no-reach'],
+    ['check', 'a.rules', '--reach', '--docker-networks', '5'],
+    ['check', '--input-format', 'list', '--family', 'ipv6', 'a.rules'],
+    ['check', '--no-color', '--input-format', 'auto', 'a.rules'],
   ].map((argv) => [argv.join(' '), argv] as const))('reads `%s` exactly as yargs does', async (_, argv) => {
     const fast = fastCheckArgs(argv);
     expect(fast).toBeDefined();
@@ -28,10 +34,17 @@ describe('fast check argument reader', () => {
     ['check', '--format', 'json', '--format', 'json', 'a.rules'],
     ['check', '--', '-odd-name.rules'],
     ['check', '--help'],
-    ['check', '--verbose', 'a.rules'],
-    ['check', '--docker-networks', 'n.json', 'a.rules'],
-    ['check', '--input-format', 'list', 'a.rules'],
     ['check', '-q', 'a.rules'],
+    ['check', '--input-format', 'xml', 'a.rules'],
+    ['check', '--family', 'inet', 'a.rules'],
+    ['check', '--docker-networks', '-', 'a.rules'],
+    ['check', '--docker-networks', '', 'a.rules'],
+    ['check', 'a.rules', '--docker-networks'],
+    ['check', '--reach', '--no-reach', 'a.rules'],
+    ['check', '--color', '--no-color', 'a.rules'],
+    ['check', '--no-verbose', 'a.rules'],
+    ['check', '--table', 'nat', 'a.rules'],
+    ['check', '--host-addr', '192.0.2.1/24=eth0', 'a.rules'],
   ].map((argv) => [argv.join(' '), argv] as const))('leaves `%s` to yargs', (_, argv) => {
     expect(fastCheckArgs(argv)).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 /**
  * A plain check loads neither ajv nor yaml (about 200 ms of every start
  * together): they load when a config, policy, baseline or YAML file needs
- * them. The CLI runs in a fresh node, and the CommonJS module cache says
+ * them. A Docker audit does not build the yargs parser (about 150 ms). The CLI runs in a fresh node, and the CommonJS module cache says
  * what was loaded.
  */
 import { spawnSync } from 'node:child_process';
@@ -30,6 +30,13 @@ describe('start-up cost', () => {
     const loaded = packagesLoadedBy(['check', 'examples/docker-host.rules']);
     expect(loaded).not.toContain('ajv');
     expect(loaded).not.toContain('yaml');
+  });
+
+  // yargs is ESM and not in the CommonJS cache; get-caller-file, which only yargs uses, is.
+  it('a Docker audit reads its arguments without yargs; an option the fast reader does not know loads it', () => {
+    const audit = ['check', 'examples/docker-host.rules', '--docker-networks', 'examples/docker-host.networks.json', '--docker-containers', 'examples/docker-host.containers.json'];
+    expect(packagesLoadedBy([...audit, '--verbose', '--timing'])).not.toContain('get-caller-file');
+    expect(packagesLoadedBy([...audit, '--table', 'filter'])).toContain('get-caller-file');
   });
 
   it('a YAML policy loads yaml, and its validation ajv', () => {
