@@ -310,8 +310,25 @@ for (const workload of workloads) {
       };
     }
   }
+  const stages = active.some((t) => t.id === 'iptlint') && workload.kind === 'kube' ? checkStages(f.file) : null;
+  if (stages) entry.checkStages = stages;
   results.push(entry);
   printSize(entry);
+}
+
+/**
+ * Where `iptlint check`'s time goes on this dump: one more run (not one of the
+ * measured ones) with --timing, whose stderr table is kept as label → seconds.
+ */
+function checkStages(file) {
+  const r = spawnSync(NODE, [path.join(ROOT, 'bin/iptlint.js'), 'check', file, '--format', 'json', '--timing'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const block = r.stderr.slice(r.stderr.indexOf('timing (wall clock, seconds):'));
+  const stages = {};
+  for (const line of block.split('\n').slice(1)) {
+    const m = /^ {2}(\S.*?)\s+(\d+\.\d{3})(?:\s+\d+%)?$/.exec(line);
+    if (m) stages[m[1]] = Number(m[2]);
+  }
+  return Object.keys(stages).length > 0 ? stages : null;
 }
 
 function progress(msg) {
@@ -350,6 +367,10 @@ function printSize(entry) {
   for (const [k, r] of Object.entries(entry.ratios)) {
     const [s, b] = k.split('/');
     console.log(`  ${entry.tools[s].label} ÷ ${entry.tools[b].label}: wall ${fmt(r.wall)}×, cpu ${fmt(r.cpu)}×, RSS ${fmt(r.rss)}×`);
+  }
+  if (entry.checkStages) {
+    const shown = Object.entries(entry.checkStages).map(([stage, s]) => `${stage.replace(/ \(.*\)$/, '')} ${fmt(s)}`);
+    console.log(`  iptlint check --timing (one more run): ${shown.join(', ')}`);
   }
   console.log('');
 }
