@@ -310,18 +310,19 @@ for (const workload of workloads) {
       };
     }
   }
-  const stages = active.some((t) => t.id === 'iptlint') && workload.kind === 'kube' ? checkStages(f.file) : null;
-  if (stages) entry.checkStages = stages;
+  // One more run of each iptlint command with --timing, outside the measured runs: where its time goes.
+  entry.stages = {};
+  for (const t of here.filter((tool) => tool.subject)) {
+    const stages = timingStages([...t.argv(f.file), '--timing']);
+    if (stages) entry.stages[t.id] = stages;
+  }
   results.push(entry);
   printSize(entry);
 }
 
-/**
- * Where `iptlint check`'s time goes on this dump: one more run (not one of the
- * measured ones) with --timing, whose stderr table is kept as label → seconds.
- */
-function checkStages(file) {
-  const r = spawnSync(NODE, [path.join(ROOT, 'bin/iptlint.js'), 'check', file, '--format', 'json', '--timing'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30 });
+/** The --timing table an iptlint command prints on stderr, as label → seconds. */
+function timingStages(argv) {
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30 });
   const block = r.stderr.slice(r.stderr.indexOf('timing (wall clock, seconds):'));
   const stages = {};
   for (const line of block.split('\n').slice(1)) {
@@ -368,9 +369,9 @@ function printSize(entry) {
     const [s, b] = k.split('/');
     console.log(`  ${entry.tools[s].label} ÷ ${entry.tools[b].label}: wall ${fmt(r.wall)}×, cpu ${fmt(r.cpu)}×, RSS ${fmt(r.rss)}×`);
   }
-  if (entry.checkStages) {
-    const shown = Object.entries(entry.checkStages).map(([stage, s]) => `${stage.replace(/ \(.*\)$/, '')} ${fmt(s)}`);
-    console.log(`  iptlint check --timing (one more run): ${shown.join(', ')}`);
+  for (const [id, stages] of Object.entries(entry.stages ?? {})) {
+    const shown = Object.entries(stages).map(([stage, s]) => `${stage.replace(/ \(.*\)$/, '')} ${fmt(s)}`);
+    console.log(`  ${entry.tools[id].label} --timing (one more run): ${shown.join(', ')}`);
   }
   console.log('');
 }

@@ -115,7 +115,7 @@ export type ParsedCommand =
   | { command: 'fmt'; file?: string; check: boolean; color?: boolean; parse: ParseSettings }
   | { command: 'rules'; format: RuleListFormatName; color?: boolean }
   | ({ command: 'trace'; packet: PacketSettings; batch: boolean } & HostSettings)
-  | ({ command: 'reach' } & HostSettings)
+  | ({ command: 'reach'; timing: boolean } & HostSettings)
   | { command: 'graph'; file: string; format: GraphFormat; table?: string; chain?: string; parse: ParseSettings }
   | { command: 'diff'; old: DiffSide; new: DiffSide; format: 'text' | 'json'; color?: boolean; parse: ParseSettings }
 
@@ -272,10 +272,12 @@ ${EPILOG}`),
         .example('$0 trace iptables.rules --in eth0 --src 198.51.100.7 --dst 192.0.2.1 --dport 8080 --host-addr 192.0.2.1/24=eth0 --docker-networks net.json --docker-containers ctr.json', 'Can this client reach published port 8080?'),
     )
     .command('reach <file>', 'Isolation matrix, outbound access and exposure of a Docker host, proved over all packets', (y) =>
-      withHostOptions(y).example(
-        '$0 reach iptables.rules --ip6 ip6tables.rules --docker-networks net.json --docker-containers ctr.json --host-addr 192.0.2.1/24=eth0',
-        'Which networks can talk, and what can the outside reach?',
-      ),
+      withHostOptions(y)
+        .option('timing', { type: 'boolean', default: false, description: 'Also print, on stderr, where the time went: start-up, read, parse, model, host model, each section of the analysis, findings, report' })
+        .example(
+          '$0 reach iptables.rules --ip6 ip6tables.rules --docker-networks net.json --docker-containers ctr.json --host-addr 192.0.2.1/24=eth0',
+          'Which networks can talk, and what can the outside reach?',
+        ),
     )
     .command('graph <file>', 'Draw the jump/goto graph of the chains as Graphviz DOT or Mermaid', (y) =>
       y
@@ -427,7 +429,7 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedCommand>
     case 'trace':
       return { command: 'trace', ...hostSettings(args, color, parse), packet: packetSettings(args), batch: args.batch ?? false };
     case 'reach':
-      return { command: 'reach', ...hostSettings(args, color, parse) };
+      return { command: 'reach', ...hostSettings(args, color, parse), timing: args.timing ?? false };
     case 'graph':
       return {
         command: 'graph',

@@ -13,6 +13,7 @@ import type { CliIo } from './io.js';
 import { lintPrepared, prepareInput } from './lint-input.js';
 import { parseOptionsFor } from './parse-options.js';
 import { printInputError } from './report-input-error.js';
+import { timedAsync, type Timings } from './timings.js';
 import { tool } from './version.js';
 
 export interface LoadedDump {
@@ -27,17 +28,19 @@ export async function loadDumpModel(
   settings: { parse: ParseSettings; color?: boolean },
   io: CliIo,
   family?: Family,
+  timings?: Timings,
 ): Promise<LoadedDump | undefined> {
   const [source] = await resolveInputs([file], io.cwd);
   if (!source) return undefined;
   const parseSettings = family === undefined ? settings.parse : { ...settings.parse, family };
-  const loaded = await loadInput(source, io, settings.parse.maxInputBytes, parseOptionsFor(source.name, parseSettings));
+  const load = () => loadInput(source, io, settings.parse.maxInputBytes, parseOptionsFor(source.name, parseSettings));
+  const loaded = await timedAsync(timings, 'read', load);
   if (!loaded.ok) {
     printInputError(io, loaded);
     return undefined;
   }
   const { text } = loaded;
-  const prepared = prepareInput(loaded.name, text, parseSettings, loaded.parsed);
+  const prepared = prepareInput(loaded.name, text, parseSettings, loaded.parsed, timings);
   if (prepared.kind === 'parsed' && prepared.parse.errors.length === 0) return { file: loaded.name, text, model: prepared.model };
   const linted = lintPrepared(prepared, undefined);
   const errors = linted.findings.filter((finding) => finding.category === 'syntax');

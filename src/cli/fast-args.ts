@@ -3,7 +3,7 @@
  * [--verbose] [--timing] [--[no-]reach] [--[no-]color] [--input-format F]
  * [--family F] [--docker-networks F] [--docker-containers F] [--policy F]
  * [--docker-version V]` and `iptlint reach FILE [--ip6 F] [--format F]
- * [--docker-networks F] [--docker-containers F]` read without yargs:
+ * [--timing] [--docker-networks F] [--docker-containers F]` read without yargs:
  * building the yargs parser (and its help text, which it renders on every
  * parse) costs more CPU than linting a small dump, and a pre-commit hook or
  * a fleet scan pays it on every run. Anything this reader does not know
@@ -139,6 +139,7 @@ export function fastReachArgs(argv: readonly string[]): ReachCommand | undefined
   let file: string | undefined;
   let format: ReachCommand['format'] = 'text';
   let color: boolean | undefined;
+  let timing = false;
   const paths: Partial<Record<(typeof REACH_PATHS)[keyof typeof REACH_PATHS], string>> = {};
   const seen = new Set<string>();
   for (let i = 1; i < argv.length; i++) {
@@ -153,6 +154,10 @@ export function fastReachArgs(argv: readonly string[]): ReachCommand | undefined
     seen.add(arg);
     if (arg === '--color' || arg === '--no-color') {
       color = arg === '--color';
+      continue;
+    }
+    if (arg === '--timing') {
+      timing = true;
       continue;
     }
     // A value yargs might read as an option, a number or nothing is left to yargs.
@@ -179,5 +184,6 @@ export function fastReachArgs(argv: readonly string[]): ReachCommand | undefined
     docker,
     hostAddrs: [],
     routes: [],
+    timing,
   };
 }

@@ -16,7 +16,7 @@ import type { Model } from '../model/types.js';
 import type { ParseSettings } from './args.js';
 import { firstNul } from './decode.js';
 import { parseOptionsFor } from './parse-options.js';
-import type { Timings } from './timings.js';
+import { timed, type Timings } from './timings.js';
 
 export type PreparedInput =
   | { kind: 'binary'; file: string; finding: Finding }
@@ -37,9 +37,8 @@ export interface LintedInput {
 export function prepareInput(file: string, text: string, settings: ParseSettings, parsed?: ParseResult, timings?: Timings): PreparedInput {
   const binary = binaryInputFinding(file, text);
   if (binary) return { kind: 'binary', file, finding: binary };
-  const timed = <T>(stage: 'parse' | 'model', work: () => T): T => (timings ? timings.time(stage, work) : work());
-  const result = parsed ?? timed('parse', () => parse(text, parseOptionsFor(file, settings)));
-  return { kind: 'parsed', file, parse: result, model: timed('model', () => buildModel(result)) };
+  const result = parsed ?? timed(timings, 'parse', () => parse(text, parseOptionsFor(file, settings)));
+  return { kind: 'parsed', file, parse: result, model: timed(timings, 'model', () => buildModel(result)) };
 }
 
 /** `options`: the configuration's severities and rule options for this file. */

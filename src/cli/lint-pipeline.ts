@@ -17,7 +17,7 @@ import type { CliIo } from './io.js';
 import { reachOfChecks, type CheckedInput, type ReachTopology } from './check-reach.js';
 import { companionOf, lintPrepared, prepareInput, type PreparedInput } from './lint-input.js';
 import { writeOutput } from './output-file.js';
-import type { Timings } from './timings.js';
+import { timed, type Timings } from './timings.js';
 import { describeGeneration } from './verbose.js';
 import { tool } from './version.js';
 
@@ -55,20 +55,19 @@ export interface LintedDumps {
 
 export function lintDumps(dumps: readonly DumpToLint[], docker: DockerInputs | undefined, settings: LintSettings, io: CliIo): LintedDumps {
   const { timings } = settings;
-  const timed = <T>(stage: 'lint' | 'reach', work: () => T): T => (timings ? timings.time(stage, work) : work());
   const prepared = dumps.map((dump) => ({ dump, input: prepareInput(dump.file, dump.text, dump.parse, dump.parsed, timings) }));
   const checked: CheckedInput[] = prepared.map(({ dump, input }) => {
     const sameGroup: PreparedInput[] = prepared.filter((other) => other.dump.group === dump.group).map((other) => other.input);
     const companionModel = companionOf(input, sameGroup);
     const dockerInputs: DockerInputs | undefined =
       docker || companionModel ? { kind: 'docker-inputs', files: {}, ...docker, ...(companionModel ? { companionModel } : {}) } : undefined;
-    const linted = timed('lint', () => lintPrepared(input, dockerInputs, timings ? { ...dump.lintOptions, timeRule: timings.rule } : dump.lintOptions));
+    const linted = timed(timings, 'lint', () => lintPrepared(input, dockerInputs, timings ? { ...dump.lintOptions, timeRule: timings.rule } : dump.lintOptions));
     if (settings.verbose && input.kind === 'parsed') {
       io.stderr(describeGeneration(input.file, lintedDockerAnalysis(linted.analyses, input.model, dockerInputs)));
     }
     return { input, linted, docker: dockerInputs, ...(dump.group === undefined ? {} : { group: dump.group }) };
   });
-  const reach = docker && settings.reach !== false ? timed('reach', () => reachOfChecks(checked, settings.topology ?? { hostAddrs: [], routes: [] })) : undefined;
+  const reach = docker && settings.reach !== false ? timed(timings, 'reach', () => reachOfChecks(checked, settings.topology ?? { hostAddrs: [], routes: [] })) : undefined;
 
   const reports: CheckedFileReport[] = [];
   let syntaxErrors = false;

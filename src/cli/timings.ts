@@ -1,11 +1,25 @@
 /**
- * `check --timing`: where the wall-clock time of a run went, printed on
- * stderr after the report. Stages add up over all dumps; the lint stage is
- * broken down by rule, slowest first. A rule that first asks for an analysis
+ * `check --timing` and `reach --timing`: where the wall-clock time of a run
+ * went, printed on stderr after the report. Stages add up over all dumps; the
+ * lint stage is broken down by rule, slowest first. A rule that first asks for an analysis
  * the rules share (the Docker analysis, the chain graph) is charged for
  * computing it, as ESLint's TIMING does.
  */
-export const TIMED_STAGES = ['docker', 'read', 'parse', 'model', 'lint', 'reach', 'report'] as const;
+export const TIMED_STAGES = [
+  'docker',
+  'read',
+  'parse',
+  'model',
+  'lint',
+  'reach',
+  'host',
+  'matrix',
+  'outbound',
+  'direct exposure',
+  'published exposure',
+  'findings',
+  'report',
+] as const;
 export type TimedStage = (typeof TIMED_STAGES)[number];
 
 const STAGE_LABELS: Record<TimedStage | 'start-up' | 'other' | 'total', string> = {
@@ -16,6 +30,12 @@ const STAGE_LABELS: Record<TimedStage | 'start-up' | 'other' | 'total', string> 
   model: 'model',
   lint: 'lint rules',
   reach: 'reach (packet model)',
+  host: "host model (Docker's inventory, topology)",
+  matrix: 'isolation matrix',
+  outbound: 'outbound access',
+  'direct exposure': 'direct exposure',
+  'published exposure': 'published ports',
+  findings: 'reach findings',
   report: 'report',
   other: 'other',
   total: 'total',
@@ -35,7 +55,7 @@ export class Timings {
     try {
       return work();
     } finally {
-      this.add(stage, performance.now() - started);
+      this.record(stage, performance.now() - started);
     }
   }
 
@@ -44,7 +64,7 @@ export class Timings {
     try {
       return await work();
     } finally {
-      this.add(stage, performance.now() - started);
+      this.record(stage, performance.now() - started);
     }
   }
 
@@ -53,9 +73,10 @@ export class Timings {
     this.rules.set(ruleId, (this.rules.get(ruleId) ?? 0) + milliseconds);
   };
 
-  private add(stage: TimedStage, milliseconds: number): void {
+  /** Adds time measured elsewhere (ReachOptions.timeSection). */
+  readonly record = (stage: TimedStage, milliseconds: number): void => {
     this.stages.set(stage, (this.stages.get(stage) ?? 0) + milliseconds);
-  }
+  };
 
   /** The table, with the total taken now. */
   render(now: number = performance.now()): string {
@@ -86,4 +107,13 @@ function seconds(ms: number): string {
 
 function percent(part: number, whole: number): string {
   return `${(whole > 0 ? (100 * part) / whole : 0).toFixed(0).padStart(3)}%`;
+}
+
+/** `work()`, timed as `stage` when there are timings. */
+export function timed<T>(timings: Timings | undefined, stage: TimedStage, work: () => T): T {
+  return timings ? timings.time(stage, work) : work();
+}
+
+export function timedAsync<T>(timings: Timings | undefined, stage: TimedStage, work: () => Promise<T>): Promise<T> {
+  return timings ? timings.timeAsync(stage, work) : work();
 }

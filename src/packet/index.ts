@@ -25,6 +25,7 @@ export {
   type NetworkSummary,
   type OutboundEntry,
   type ReachOptions,
+  type ReachSection,
   type ReachReport,
 } from './reach.js';
 export { describeWitness, REACH_RULES, reachFindings, type ReachFindingOptions, type ReachRuleId } from './reach-findings.js';

@@ -17,7 +17,11 @@ export interface ReachOptions {
    * ports, IPv6 differences, DOCKER-USER misses; `all`; or `none`.
    */
   witnesses?: 'notable' | 'all' | 'none';
+  /** Called after each section of each family with the milliseconds it took (`reach --timing`). */
+  timeSection?: (section: ReachSection, milliseconds: number) => void;
 }
+
+export type ReachSection = 'matrix' | 'outbound' | 'direct exposure' | 'published exposure';
 
 export interface NetworkSummary {
   name: string;

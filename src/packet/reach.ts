@@ -20,7 +20,7 @@ import { describeOpen, hingeTexts, query, reachServices, witness, type Analysis 
 import { directExposure, publishedExposure } from './reach-exposure.js';
 import { describeBoxes, restrictToDestinations, type QueryResult } from './reach-query.js';
 import { addressesOf, allContainers, containerSpace, hasFamily, outsideInterfaces, outsideSpace, publishedBoxes, queryBox, restrictDst, restrictSrc } from './reach-spaces.js';
-import type { MatrixCell, NetworkSummary, OutboundEntry, ReachOptions, ReachReport } from './reach-types.js';
+import type { MatrixCell, NetworkSummary, OutboundEntry, ReachOptions, ReachReport, ReachSection } from './reach-types.js';
 
 export type * from './reach-types.js';
 export { containerSpace, outsideInterfaces, outsideSpace } from './reach-spaces.js';
@@ -145,11 +145,16 @@ export function analyzeReach(host: Host, options: ReachOptions = {}): ReachRepor
       report.notes.push(`the ${family === 'ipv4' ? 'iptables' : 'ip6tables'} dump has no raw table, where Docker 28 and later drop direct access to container addresses: include it (iptables-save, or iptables -S -t raw) for a complete answer`);
     }
   }
+  const section = (name: ReachSection, run: () => void): void => {
+    const started = options.timeSection ? performance.now() : 0;
+    run();
+    options.timeSection?.(name, performance.now() - started);
+  };
   for (const family of families) {
-    matrix(analysis, family, report);
-    outbound(analysis, family, report);
-    directExposure(analysis, family, report, ifaces);
-    publishedExposure(analysis, family, report, ifaces);
+    section('matrix', () => matrix(analysis, family, report));
+    section('outbound', () => outbound(analysis, family, report));
+    section('direct exposure', () => directExposure(analysis, family, report, ifaces));
+    section('published exposure', () => publishedExposure(analysis, family, report, ifaces));
   }
   report.stats = { queries: analysis.queries, milliseconds: Date.now() - started };
   return report;

@@ -57,6 +57,7 @@ describe('fast reach argument reader', () => {
     ['reach', 'a.rules', '--format', 'json', '--docker-networks', 'n.json', '--docker-containers', 'c.json'],
     ['reach', '--ip6', 'b.rules', 'a.rules', '--no-color'],
     ['reach', '--color', 'a.rules', '--format', 'text', '--docker-networks', '5'],
+    ['reach', 'a.rules', '--timing', '--format', 'json'],
   ].map((argv) => [argv.join(' '), argv] as const))('reads `%s` exactly as yargs does', async (_, argv) => {
     const fast = fastReachArgs(argv);
     expect(fast).toBeDefined();
@@ -74,6 +75,7 @@ describe('fast reach argument reader', () => {
     ['reach', 'a.rules', '--host-addr', '192.0.2.1/24=eth0'],
     ['reach', 'a.rules', '--docker-networks=n.json'],
     ['reach', 'a.rules', '--help'],
+    ['reach', 'a.rules', '--timing', '--timing'],
     ['check', 'a.rules'],
   ].map((argv) => [argv.join(' '), argv] as const))('leaves `%s` to yargs', (_, argv) => {
     expect(fastReachArgs(argv)).toBeUndefined();

@@ -84,3 +84,40 @@ describe('check --timing', () => {
     expect(timingTable(result.stderr).stages.has('total')).toBe(true);
   });
 });
+
+describe('reach --timing', () => {
+  const args = ['reach', '--format', 'json', dump, ...dockerStateArgs('multi-network')];
+  const plain = runCli(args);
+  const timed = runCli([...args, '--timing']);
+  const withoutClock = (text: string) => text.replace(/"milliseconds": \d+/, '');
+
+  it('changes neither the report nor the exit code', () => {
+    expect(timed.code).toBe(plain.code);
+    expect(withoutClock(timed.stdout)).toBe(withoutClock(plain.stdout));
+    expect(plain.stderr).not.toContain('timing');
+  });
+
+  it('breaks the analysis down by section, after the host is built', () => {
+    const { stages, rules } = timingTable(timed.stderr);
+    expect([...stages.keys()]).toEqual([
+      "start-up (Node, iptlint's code, arguments)",
+      'Docker state (read the JSON)',
+      'read dumps (stdin: parsed as it arrives)',
+      'parse',
+      'model',
+      "host model (Docker's inventory, topology)",
+      'isolation matrix',
+      'outbound access',
+      'direct exposure',
+      'published ports',
+      'reach findings',
+      'report',
+      'other',
+      'total',
+    ]);
+    expect(rules.size).toBe(0);
+    const total = stages.get('total') as number;
+    const parts = [...stages].filter(([name]) => name !== 'total').reduce((sum, [, seconds]) => sum + seconds, 0);
+    expect(Math.abs(parts - total)).toBeLessThanOrEqual(0.008);
+  });
+});

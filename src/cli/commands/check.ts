@@ -11,7 +11,7 @@ import type { CliIo } from '../io.js';
 import { emitReports, lintDumps, type DumpToLint } from '../lint-pipeline.js';
 import { parseOptionsFor } from '../parse-options.js';
 import { printInputError } from '../report-input-error.js';
-import { Timings } from '../timings.js';
+import { timed, timedAsync, Timings } from '../timings.js';
 
 type CheckCommand = Extract<ParsedCommand, { command: 'check' }>;
 
@@ -34,7 +34,7 @@ async function check(cmd: CheckCommand, io: CliIo, timings: Timings | undefined)
   // Command-line options override the configuration, key by key.
   const dockerSettings = { ...config?.docker, ...cmd.docker };
   const readDocker = () => readDockerState(dockerSettings, io, cmd.parse.maxInputBytes);
-  const docker = timings && Object.keys(dockerSettings).length > 0 ? timings.time('docker', readDocker) : readDocker();
+  const docker = Object.keys(dockerSettings).length > 0 ? timed(timings, 'docker', readDocker) : readDocker();
   if (docker === 'failed') return ExitCode.failure;
   const parseSettings: ParseSettings = { inputFormat: 'auto', ...config?.input, ...cmd.parse };
   const baseline = BaselineRun.open(cmd.baselinePath, cmd.updateBaseline, io);
@@ -44,7 +44,7 @@ async function check(cmd: CheckCommand, io: CliIo, timings: Timings | undefined)
   const dumps: DumpToLint[] = [];
   for (const source of sources) {
     const load = () => loadInput(source, io, cmd.parse.maxInputBytes, parseOptionsFor(source.name, parseSettings));
-    const loaded = await (timings ? timings.timeAsync('read', load) : load());
+    const loaded = await timedAsync(timings, 'read', load);
     if (!loaded.ok) {
       printInputError(io, loaded);
       unreadable.push({ status: 'unreadable', file: loaded.name, error: loaded.error });
@@ -70,7 +70,7 @@ async function check(cmd: CheckCommand, io: CliIo, timings: Timings | undefined)
     return written && unreadable.length === 0 ? ExitCode.ok : ExitCode.failure;
   }
   const emit = () => emitReports(reports, unreadable.length > 0 || linted.syntaxErrors, cmd, io);
-  const exit = timings ? timings.time('report', emit) : emit();
+  const exit = timed(timings, 'report', emit);
   baseline?.finish();
   return exit;
 }

@@ -5,15 +5,28 @@ import type { ParsedCommand } from '../args.js';
 import { ExitCode } from '../exit-code.js';
 import type { CliIo } from '../io.js';
 import { loadHost } from '../packet-host.js';
+import { timed, Timings } from '../timings.js';
 
 type ReachCommand = Extract<ParsedCommand, { command: 'reach' }>;
 
 /** Exit 1 when the analysis found an isolation gap or unexpected exposure (an error finding). */
 export async function runReach(cmd: ReachCommand, io: CliIo): Promise<ExitCode> {
-  const host = await loadHost(cmd, io);
+  const timings = cmd.timing ? new Timings() : undefined;
+  try {
+    return await reach(cmd, io, timings);
+  } finally {
+    if (timings) io.stderr(timings.render());
+  }
+}
+
+async function reach(cmd: ReachCommand, io: CliIo, timings: Timings | undefined): Promise<ExitCode> {
+  const host = await loadHost(cmd, io, timings);
   if (!host) return ExitCode.failure;
-  const report = analyzeReach(host);
-  const findings = reachFindings(host, report);
-  io.stdout(cmd.format === 'json' ? stringifyJson(reachJson(report, findings), 2) + '\n' : neutralizeReport(renderReach(report, findings, { color: cmd.color ?? io.colorByDefault }), cmd.color ?? io.colorByDefault));
+  const report = analyzeReach(host, timings ? { timeSection: timings.record } : {});
+  const findings = timed(timings, 'findings', () => reachFindings(host, report));
+  const color = cmd.color ?? io.colorByDefault;
+  timed(timings, 'report', () =>
+    io.stdout(cmd.format === 'json' ? stringifyJson(reachJson(report, findings), 2) + '\n' : neutralizeReport(renderReach(report, findings, { color }), color)),
+  );
   return findings.some((finding) => finding.severity === 'error') ? ExitCode.findings : ExitCode.ok;
 }
