@@ -5,6 +5,8 @@
  * the rules share (the Docker analysis, the chain graph) is charged for
  * computing it, as ESLint's TIMING does.
  */
+import type { CliIo } from './io.js';
+
 export const TIMED_STAGES = [
   'docker',
   'read',
@@ -116,4 +118,14 @@ export function timed<T>(timings: Timings | undefined, stage: TimedStage, work: 
 
 export function timedAsync<T>(timings: Timings | undefined, stage: TimedStage, work: () => Promise<T>): Promise<T> {
   return timings ? timings.timeAsync(stage, work) : work();
+}
+
+/** Runs a command with timings when `enabled`, and prints them on stderr when it ends, however it ends. */
+export async function withTimings<T>(enabled: boolean, io: Pick<CliIo, 'stderr'>, run: (timings: Timings | undefined) => Promise<T>): Promise<T> {
+  const timings = enabled ? new Timings() : undefined;
+  try {
+    return await run(timings);
+  } finally {
+    if (timings) io.stderr(timings.render());
+  }
 }

@@ -11,17 +11,12 @@ import type { CliIo } from '../io.js';
 import { emitReports, lintDumps, type DumpToLint } from '../lint-pipeline.js';
 import { parseOptionsFor } from '../parse-options.js';
 import { printInputError } from '../report-input-error.js';
-import { timed, timedAsync, Timings } from '../timings.js';
+import { timed, timedAsync, withTimings, type Timings } from '../timings.js';
 
 type CheckCommand = Extract<ParsedCommand, { command: 'check' }>;
 
-export async function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> {
-  const timings = cmd.timing ? new Timings() : undefined;
-  try {
-    return await check(cmd, io, timings);
-  } finally {
-    if (timings) io.stderr(timings.render());
-  }
+export function runCheck(cmd: CheckCommand, io: CliIo): Promise<ExitCode> {
+  return withTimings(cmd.timing, io, (timings) => check(cmd, io, timings));
 }
 
 async function check(cmd: CheckCommand, io: CliIo, timings: Timings | undefined): Promise<ExitCode> {

@@ -5,18 +5,13 @@ import type { ParsedCommand } from '../args.js';
 import { ExitCode } from '../exit-code.js';
 import type { CliIo } from '../io.js';
 import { loadHost } from '../packet-host.js';
-import { timed, Timings } from '../timings.js';
+import { timed, withTimings, type Timings } from '../timings.js';
 
 type ReachCommand = Extract<ParsedCommand, { command: 'reach' }>;
 
 /** Exit 1 when the analysis found an isolation gap or unexpected exposure (an error finding). */
-export async function runReach(cmd: ReachCommand, io: CliIo): Promise<ExitCode> {
-  const timings = cmd.timing ? new Timings() : undefined;
-  try {
-    return await reach(cmd, io, timings);
-  } finally {
-    if (timings) io.stderr(timings.render());
-  }
+export function runReach(cmd: ReachCommand, io: CliIo): Promise<ExitCode> {
+  return withTimings(cmd.timing, io, (timings) => reach(cmd, io, timings));
 }
 
 async function reach(cmd: ReachCommand, io: CliIo, timings: Timings | undefined): Promise<ExitCode> {
