@@ -8,10 +8,15 @@ import type { DockerInputs } from '../docker/types.js';
 import { neutralize } from '../formatters/terminal-text.js';
 import type { DockerSettings } from './args.js';
 import type { CliIo } from './io.js';
+import { timed, type Timings } from './timings.js';
 
 /** Reads --docker-networks/--docker-containers/--policy/--docker-version; a bad file is reported with its location. */
-export function readDockerState(settings: DockerSettings, io: CliIo, maxInputBytes: number): DockerInputs | undefined | 'failed' {
+export function readDockerState(settings: DockerSettings, io: CliIo, maxInputBytes: number, timings?: Timings): DockerInputs | undefined | 'failed' {
   if (Object.keys(settings).length === 0) return undefined;
+  return timed(timings, 'docker', () => readGivenState(settings, io, maxInputBytes));
+}
+
+function readGivenState(settings: DockerSettings, io: CliIo, maxInputBytes: number): DockerInputs | 'failed' {
   // Paths as the user typed them, so error messages name the same file.
   const fromCwd = (path: string) => (isAbsolute(path) || io.cwd === process.cwd() ? path : resolve(io.cwd, path));
   try {

@@ -16,8 +16,7 @@ import { UsageError } from './usage-error.js';
 
 /** The host, or `undefined` after the reason (unreadable input, syntax errors) was printed. */
 export async function loadHost(settings: HostSettings, io: CliIo, timings?: Timings): Promise<Host | undefined> {
-  const readDocker = () => readDockerState(settings.docker, io, settings.parse.maxInputBytes);
-  const docker = Object.keys(settings.docker).length > 0 ? timed(timings, 'docker', readDocker) : readDocker();
+  const docker = readDockerState(settings.docker, io, settings.parse.maxInputBytes, timings);
   if (docker === 'failed') return undefined;
   const ipv4 = (await loadDumpModel(settings.file, settings, io, 'ipv4', timings))?.model;
   const ipv6 = settings.ip6File === undefined ? undefined : (await loadDumpModel(settings.ip6File, settings, io, 'ipv6', timings))?.model;

@@ -1,9 +1,9 @@
 /**
  * `check --timing` and `reach --timing`: where the wall-clock time of a run
  * went, printed on stderr after the report. Stages add up over all dumps; the
- * lint stage is broken down by rule, slowest first. A rule that first asks for an analysis
- * the rules share (the Docker analysis, the chain graph) is charged for
- * computing it, as ESLint's TIMING does.
+ * lint stage is broken down by rule, slowest first. A rule that first asks
+ * for an analysis the rules share (the Docker analysis, the chain graph) is
+ * charged for computing it, as ESLint's TIMING does.
  */
 import type { CliIo } from './io.js';
 
@@ -24,7 +24,9 @@ export const TIMED_STAGES = [
 ] as const;
 export type TimedStage = (typeof TIMED_STAGES)[number];
 
-const STAGE_LABELS: Record<TimedStage | 'start-up' | 'other' | 'total', string> = {
+type Row = TimedStage | 'start-up' | 'other' | 'total';
+
+const STAGE_LABELS: Record<Row, string> = {
   'start-up': "start-up (Node, iptlint's code, arguments)",
   docker: 'Docker state (read the JSON)',
   read: 'read dumps (stdin: parsed as it arrives)',
@@ -82,14 +84,14 @@ export class Timings {
 
   /** The table, with the total taken now. */
   render(now: number = performance.now()): string {
-    const rows: [string, number][] = [['start-up', this.startup]];
+    const rows: [Row, number][] = [['start-up', this.startup]];
     for (const stage of TIMED_STAGES) if (this.stages.has(stage)) rows.push([stage, this.stages.get(stage) as number]);
     const accounted = rows.reduce((sum, [, ms]) => sum + ms, 0);
     rows.push(['other', Math.max(0, now - accounted)], ['total', now]);
     const lines = ['timing (wall clock, seconds):'];
-    const width = Math.max(...rows.map(([name]) => STAGE_LABELS[name as keyof typeof STAGE_LABELS].length));
+    const width = Math.max(...rows.map(([name]) => STAGE_LABELS[name].length));
     for (const [name, ms] of rows) {
-      lines.push(`  ${STAGE_LABELS[name as keyof typeof STAGE_LABELS].padEnd(width)}  ${seconds(ms)}  ${name === 'total' ? '' : percent(ms, now)}`.trimEnd());
+      lines.push(`  ${STAGE_LABELS[name].padEnd(width)}  ${seconds(ms)}  ${name === 'total' ? '' : percent(ms, now)}`.trimEnd());
       if (name === 'lint') lines.push(...this.ruleLines(ms, width));
     }
     return lines.join('\n') + '\n';

@@ -27,9 +27,7 @@ async function check(cmd: CheckCommand, io: CliIo, timings: Timings | undefined)
   const { config } = configState;
   if (cmd.verbose) io.stderr(neutralize(configState.description) + '\n');
   // Command-line options override the configuration, key by key.
-  const dockerSettings = { ...config?.docker, ...cmd.docker };
-  const readDocker = () => readDockerState(dockerSettings, io, cmd.parse.maxInputBytes);
-  const docker = Object.keys(dockerSettings).length > 0 ? timed(timings, 'docker', readDocker) : readDocker();
+  const docker = readDockerState({ ...config?.docker, ...cmd.docker }, io, cmd.parse.maxInputBytes, timings);
   if (docker === 'failed') return ExitCode.failure;
   const parseSettings: ParseSettings = { inputFormat: 'auto', ...config?.input, ...cmd.parse };
   const baseline = BaselineRun.open(cmd.baselinePath, cmd.updateBaseline, io);
